@@ -1,0 +1,398 @@
+"""The ``auditor`` command: parse flags, load config, call the pipeline, map errors to exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn
+from rich.table import Table
+
+from . import __version__
+from .config import agency_from_options, load_registry, load_rules
+from .errors import AuditorError, ConfigError
+from .evaluate.recognise import Recogniser
+from .explain import category_rows, explain_category
+from .models import Agency, AuditRun, Province, Registry, Scorecard, Status
+from .pipeline import AuditOptions, default_settings, run_audit
+from .report.i18n import explain, status_name, t
+from .rulecases import load_cases, recognised
+
+__all__ = ["EXIT_BAD_INPUT", "EXIT_GATE_FAILED", "EXIT_OK", "app", "main"]
+
+EXIT_OK = 0
+EXIT_GATE_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+app = typer.Typer(
+    name="auditor",
+    help="Kiểm tra thông tin bắt buộc công khai trên trang thông tin điện tử của cơ quan nhà nước. "
+    "Audits Vietnamese state agency websites for the information the law says they must publish.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+rules_app = typer.Typer(help="Inspect and validate the rule packs.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+SitesOpt = Annotated[Path, typer.Option("--sites", help="The registry of sites (sites.yaml).")]
+RulesOpt = Annotated[Path | None, typer.Option("--rules", help="The rules folder (default: ./rules, else bundled).")]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Reference date YYYY-MM-DD (default: today).")]
+LangOpt = Annotated[str, typer.Option("--lang", help="Report language: vi or en.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")]
+
+
+def _bundled(name: str) -> Path:
+    return Path(__file__).parent / "_bundled" / name
+
+
+def _rules_dir(option: Path | None) -> Path:
+    if option is not None:
+        return option
+    local = Path("rules")
+    return local if local.is_dir() else _bundled("rules")
+
+
+def _as_of(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"{value!r} is not a date; use YYYY-MM-DD", key="--as-of") from None
+
+
+def _lang(value: str) -> str:
+    if value not in ("vi", "en"):
+        raise ConfigError(f"{value!r} is not supported; use vi or en", key="--lang")
+    return value
+
+
+class _Progress:
+    """Rich progress on a terminal, a line per finished site otherwise, nothing with --quiet."""
+
+    def __init__(self, quiet: bool, total: int) -> None:
+        self.quiet = quiet
+        self.live = not quiet and err.is_terminal
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total} sites"),
+            TextColumn("{task.fields[detail]}"),
+            console=err,
+            transient=True,
+        )
+        self.task: TaskID | None = None
+        self.total = total
+        self.done = 0
+
+    def __enter__(self) -> _Progress:
+        if self.live:
+            self.progress.start()
+            self.task = self.progress.add_task("auditing", total=self.total, detail="")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.live:
+            self.progress.stop()
+
+    def site_started(self, agency: Agency) -> None:
+        return None
+
+    def page_done(self, agency: Agency, pages: int, queued: int, errors: int) -> None:
+        if self.task is not None:
+            self.progress.update(self.task, detail=f"{agency.id}: {pages} pages, {queued} queued, {errors} errors")
+
+    def site_finished(self, scorecard: Scorecard) -> None:
+        self.done += 1
+        if self.task is not None:
+            self.progress.update(self.task, advance=1)
+        elif not self.quiet:
+            err.print(
+                f"[{self.done}/{self.total}] {scorecard.agency.id}: {scorecard.site_status.value}, "
+                f"score {scorecard.score if scorecard.scored else '-'}, {scorecard.pages_fetched} pages"
+            )
+
+
+def _score_table(run: AuditRun, lang: str) -> Table:
+    table = Table(title=f"{t('title', lang)} — {run.province.name} ({run.as_of.isoformat()})")
+    table.add_column("#", justify="right")
+    table.add_column(t("agency", lang))
+    table.add_column(t("score", lang), justify="right")
+    table.add_column(t("site", lang))
+    for status in Status:
+        table.add_column(status_name(status, lang), justify="right")
+    ranked = run.ranked()
+    cards = [*ranked, *(c for c in run.scorecards if c.agency.advisory_only)]
+    for i, card in enumerate(cards, start=1):
+        counts = [str(sum(1 for f in card.findings if f.status is s) or "") for s in Status]
+        position = str(i) if not card.agency.advisory_only else t("advisory", lang)
+        score = str(card.score) if card.scored else t("not_scored", lang)
+        table.add_row(position, card.agency.name, score, card.site_status.value, *counts)
+    return table
+
+
+def _run(
+    registry: Registry,
+    rules_dir: Path,
+    as_of: dt.date,
+    out_dir: Path,
+    lang: str,
+    quiet: bool,
+    resolve: dict[str, tuple[str, int]] | None = None,
+    settings: dict[str, object] | None = None,
+    plain_http: bool = False,
+) -> AuditRun:
+    rules = load_rules(rules_dir, province=registry.province.id)
+    options = AuditOptions(
+        as_of=as_of, settings=default_settings(**(settings or {})), resolve=resolve, lang=lang, plain_http=plain_http
+    )
+    with _Progress(quiet, len(registry.agencies)) as progress:
+        run, written = run_audit(registry, rules, options, out_dir, progress)
+    out.print(_score_table(run, lang))
+    if not quiet:
+        for path in written:
+            err.print(f"wrote {path}")
+    return run
+
+
+@app.command()
+def audit(
+    sites: SitesOpt = Path("sites.yaml"),
+    rules: RulesOpt = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Report folder (default reports/<as-of>).")] = None,
+    as_of: AsOfOpt = None,
+    lang: LangOpt = "vi",
+    page_budget: Annotated[int | None, typer.Option("--page-budget", min=1, help="Pages per site.")] = None,
+    per_host_concurrency: Annotated[int | None, typer.Option("--per-host-concurrency", min=1, max=16)] = None,
+    delay: Annotated[float | None, typer.Option("--delay", min=0, help="Seconds between requests per host.")] = None,
+    crawl: Annotated[
+        str, typer.Option("--crawl", help="focused (stop when every category is resolved) or full.")
+    ] = "focused",
+    connect_to: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--connect-to",
+            help="HOST=ADDRESS:PORT: send every request for HOST to ADDRESS:PORT, keeping HOST in URLs "
+            "(a staging copy, a test server). Repeatable; hosts not listed are then refused.",
+        ),
+    ] = None,
+    ignore_robots: Annotated[
+        bool, typer.Option("--ignore-robots", help="Only for audits the agency authorised.")
+    ] = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Audit every agency in sites.yaml and write results.json, summary.md and index.html."""
+    date = _as_of(as_of)
+    language = _lang(lang)
+    if crawl not in ("focused", "full"):
+        raise ConfigError(f"{crawl!r} is not a crawl mode; use focused or full", key="--crawl")
+    registry = load_registry(sites)
+    overrides: dict[str, object] = {"mode": crawl, "obey_robots": not ignore_robots}
+    for key, value in (
+        ("page_budget", page_budget),
+        ("per_host_concurrency", per_host_concurrency),
+        ("delay", delay),
+    ):
+        if value is not None:
+            overrides[key] = value
+    _run(
+        registry,
+        _rules_dir(rules),
+        date,
+        out_dir or Path("reports") / date.isoformat(),
+        language,
+        quiet,
+        resolve=_connect_map(connect_to or []),
+        settings=overrides,
+    )
+
+
+def _connect_map(entries: list[str]) -> dict[str, tuple[str, int]] | None:
+    """Parse ``HOST=ADDRESS:PORT`` entries of --connect-to."""
+    mapping: dict[str, tuple[str, int]] = {}
+    for entry in entries:
+        host, _, target = entry.partition("=")
+        address, _, port = target.rpartition(":")
+        if not host or not address or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ConfigError(
+                f"{entry!r} is not HOST=ADDRESS:PORT (e.g. stc.ninhthuan.gov.vn=127.0.0.1:8080)", key="--connect-to"
+            )
+        mapping[host.lower()] = (address.strip("[]"), int(port))
+    return mapping or None
+
+
+@app.command()
+def check(
+    url: Annotated[str, typer.Argument(help="The site's home page URL.")],
+    agency_type: Annotated[
+        str,
+        typer.Option("--type", help="provincial_portal, department, district, commune or party_org."),
+    ] = "department",
+    functions: Annotated[
+        list[str] | None, typer.Option("--function", help="A function of the agency (repeatable).")
+    ] = None,
+    extra_host: Annotated[
+        list[str] | None, typer.Option("--extra-host", help="Another host in scope (repeatable).")
+    ] = None,
+    rules: RulesOpt = None,
+    as_of: AsOfOpt = None,
+    lang: LangOpt = "vi",
+    out_dir: Annotated[Path, typer.Option("--out", help="Report folder.")] = Path("reports") / "check",
+    quiet: QuietOpt = False,
+) -> None:
+    """Audit one site ad hoc (an agency's self-check) and print what is missing or stale, and why."""
+    agency = agency_from_options(url, agency_type, tuple(functions or ()), tuple(extra_host or ()))
+    registry = Registry(province=Province(id="adhoc", name=agency.host), agencies=(agency,), source="check")
+    run = _run(registry, _rules_dir(rules), _as_of(as_of), out_dir, _lang(lang), quiet)
+    _print_findings(run, _lang(lang))
+
+
+def _print_findings(run: AuditRun, lang: str) -> None:
+    for card in run.scorecards:
+        table = Table(title=card.agency.url)
+        for key in ("category", "status", "latest", "reason", "legal"):
+            table.add_column(t(key, lang))
+        for finding in card.findings:
+            if finding.status is Status.OK:
+                continue
+            table.add_row(
+                run.category_name(finding.category, lang),
+                status_name(finding.status, lang),
+                finding.latest_date.isoformat() if finding.latest_date else "—",
+                explain(finding, lang),
+                finding.legal_basis,
+            )
+        out.print(table)
+
+
+@app.command()
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="Report folder.")] = Path("reports") / "demo",
+    sites: SitesOpt = Path("sites.yaml"),
+    rules: RulesOpt = None,
+    lang: LangOpt = "vi",
+    quiet: QuietOpt = False,
+) -> None:
+    """Serve the bundled sample portal on 127.0.0.1, audit it, write reports/demo/ and stop the server."""
+    from .demo import sample_target
+    from .sample import SAMPLE_AS_OF
+
+    registry = load_registry(sites if sites.exists() else _bundled("sites.yaml"))
+    with sample_target(registry) as target:
+        _run(
+            registry,
+            _rules_dir(rules),
+            SAMPLE_AS_OF,
+            out_dir,
+            _lang(lang),
+            quiet,
+            resolve=target.resolve,
+            plain_http=True,
+            # The sample is served from this machine: no politeness delay is needed.
+            settings={"delay": 0.0, "per_host_concurrency": 4, "retries": 1},
+        )
+
+
+@rules_app.command("validate")
+def rules_validate(sites: SitesOpt = Path("sites.yaml"), rules: RulesOpt = None) -> None:
+    """Check rules/ and sites.yaml: schema, cross-references, ids."""
+    rules_dir = _rules_dir(rules)
+    registry = load_registry(sites)
+    ruleset = load_rules(rules_dir, province=registry.province.id)
+    out.print(
+        f"ok: {rules_dir}: {len(ruleset.categories)} categories, {len(ruleset.requirements)} requirements; "
+        f"{sites}: {len(registry.agencies)} agencies"
+    )
+
+
+@rules_app.command("list")
+def rules_list(
+    sites: SitesOpt = Path("sites.yaml"), rules: RulesOpt = None, as_of: AsOfOpt = None, lang: LangOpt = "vi"
+) -> None:
+    """Categories, who they bind and their maximum ages, by the instruments in force on --as-of."""
+    date, language = _as_of(as_of), _lang(lang)
+    province = load_registry(sites).province.id if sites.exists() else None
+    ruleset = load_rules(_rules_dir(rules), province=province)
+    instruments = ", ".join(
+        i.short + ("" if i.verified else f" ({t('unverified', language)})") for i in ruleset.instruments_in_force(date)
+    )
+    out.print(f"{t('ruleset', language)} {ruleset.version} · {t('as_of', language)} {date.isoformat()}")
+    out.print(f"{t('instruments', language)}: {instruments}", soft_wrap=True)
+    table = Table()
+    for heading in ("category", "binds", "max_age", "legal"):
+        table.add_column(t(heading, language))
+    for row in category_rows(ruleset, date, language):
+        table.add_row(f"{row.category}\n{row.name}", row.binds, str(row.max_age_days or "—"), row.legal_basis)
+    out.print(table)
+
+
+@rules_app.command("explain")
+def rules_explain(
+    category: Annotated[str, typer.Argument(help="A category id, e.g. budget_disclosure.")],
+    sites: SitesOpt = Path("sites.yaml"),
+    rules: RulesOpt = None,
+    as_of: AsOfOpt = None,
+    lang: LangOpt = "vi",
+) -> None:
+    """What a category is, which articles require it since when, how it is recognised and how to fix it."""
+    date, language = _as_of(as_of), _lang(lang)
+    province = load_registry(sites).province.id if sites.exists() else None
+    ruleset = load_rules(_rules_dir(rules), province=province)
+    known = {c.id: c for c in ruleset.categories}
+    if category not in known:
+        raise ConfigError(f"unknown category {category!r}; one of: {', '.join(known)}", key="CATEGORY")
+    for heading, text in explain_category(ruleset, known[category], date, language):
+        out.print(f"[bold]{heading}[/bold]")
+        out.print(text, markup=False, soft_wrap=True)
+        out.print()
+
+
+@rules_app.command("test")
+def rules_test(rules: RulesOpt = None, verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    """Run every recognition case in rules/cases/: exit 1 if any fails."""
+    rules_dir = _rules_dir(rules)
+    ruleset = load_rules(rules_dir)
+    recogniser = Recogniser(ruleset.categories)
+    failures = 0
+    cases = load_cases(rules_dir, ruleset)
+    for case in cases:
+        found = recognised(case, recogniser)
+        ok = (case.category in found) == case.expect_match
+        failures += not ok
+        if not ok or verbose:
+            out.print(f"{'PASS' if ok else 'FAIL'} {case.id} ({case.source}) recognised: {sorted(found)}", markup=False)
+    out.print(f"{len(cases) - failures} passed, {failures} failed")
+    if failures:
+        raise typer.Exit(EXIT_GATE_FAILED)
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    out.print(__version__)
+
+
+def main() -> None:
+    """Entry point: every expected error becomes one line on stderr and an exit code."""
+    try:
+        code = app(standalone_mode=False)
+    except AuditorError as exc:
+        err.print(f"error: {exc}", markup=False, soft_wrap=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err.print("aborted")
+        sys.exit(130)
+    except typer.TyperException as exc:  # usage errors: unknown option, bad value, missing argument
+        err.print(f"error: {exc}\nTry 'auditor --help'.", markup=False)
+        sys.exit(EXIT_BAD_INPUT)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

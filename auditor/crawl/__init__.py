@@ -1,0 +1,1 @@
+"""Fetching: the only network code of the auditor."""

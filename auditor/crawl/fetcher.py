@@ -1,0 +1,323 @@
+"""HTTP fetching for the audit: scope-checked redirects, retries, per-host politeness and size caps."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import socket
+import ssl
+import time
+from collections.abc import Container, Mapping
+from dataclasses import dataclass, field, replace
+
+import httpx
+from tenacity import (
+    AsyncRetrying,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from ..models import CrawlSettings
+from . import defaults
+from .urls import host_of, in_scope, normalise, origin_of
+
+__all__ = ["FetchResult", "Fetcher", "ResolvingTransport"]
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """One URL's outcome; ``error`` is a reason code when no usable response came back."""
+
+    url: str
+    final_url: str
+    status_code: int = 0
+    content_type: str = ""
+    last_modified: str | None = None
+    body: bytes = b""
+    error: str | None = None
+    detail: str = ""
+    redirected_off_scope: str | None = None
+    truncated: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and 200 <= self.status_code < 300
+
+
+class _Retryable(Exception):
+    def __init__(self, status: int, retry_after: float | None) -> None:
+        super().__init__(status)
+        self.status = status
+        self.retry_after = retry_after
+
+
+class ResolvingTransport(httpx.AsyncBaseTransport):
+    """Connects each host name to a fixed address, like ``curl --resolve``, keeping the name in URLs.
+
+    The sample portal and the tests use it so that real host names are audited over 127.0.0.1 only;
+    a host missing from the map is refused rather than looked up.
+    """
+
+    def __init__(
+        self, mapping: Mapping[str, tuple[str, int]], *, verify: bool | ssl.SSLContext = True, plain_http: bool = False
+    ) -> None:
+        self._mapping = {k.lower(): v for k, v in mapping.items()}
+        self._inner = httpx.AsyncHTTPTransport(verify=verify, retries=0)
+        # The bundled sample portal speaks plain HTTP for every host, whatever scheme its links use.
+        self._plain_http = plain_http
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        host = request.url.host.lower()
+        target = self._mapping.get(host)
+        if target is None:
+            raise httpx.ConnectError(f"host {host!r} is not in the resolve map", request=request)
+        address, port = target
+        if self._plain_http:
+            request.url = request.url.copy_with(scheme="http", host=address, port=port)
+        else:
+            request.url = request.url.copy_with(host=address, port=port)
+        request.extensions = {**request.extensions, "sni_hostname": host}
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+@dataclass
+class _HostSlot:
+    """Politeness per origin: a concurrency limit and a delay between request starts."""
+
+    semaphore: asyncio.Semaphore
+    delay: float
+    next_start: float = 0.0
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    async def wait_turn(self) -> None:
+        async with self.lock:
+            now = time.monotonic()
+            start = max(now, self.next_start)
+            self.next_start = start + self.delay
+        if start > now:
+            await asyncio.sleep(start - now)
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception and everything it was raised from (httpx wraps httpcore wraps OSError)."""
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen and len(seen) < 10:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def _classify(exc: BaseException) -> tuple[str, str]:
+    """Map a transport exception to a reason code and a human detail (the exact TLS error included)."""
+    chain = _chain(exc)
+    text = f"{type(exc).__name__}: {exc}"
+    for link in chain:
+        if isinstance(link, ssl.SSLCertVerificationError):
+            return "tls_error", f"certificate: {link.verify_message or link}"
+        if isinstance(link, ssl.SSLError):
+            return "tls_error", f"TLS: {link}"
+        if isinstance(link, socket.gaierror):
+            return "unreachable:dns", text
+        if isinstance(link, ConnectionRefusedError):
+            return "unreachable:refused", text
+    lowered = " ".join(str(link) for link in chain).lower()
+    if isinstance(exc, httpx.TimeoutException):
+        return "timeout", text
+    if "certificate" in lowered or "ssl" in lowered:
+        return "tls_error", text
+    if isinstance(exc, httpx.ConnectError):
+        if "name or service not known" in lowered or "name resolution" in lowered or "nodename" in lowered:
+            return "unreachable:dns", text
+        if "refused" in lowered or "resolve map" in lowered:
+            return "unreachable:refused", text
+        return "unreachable", text
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+        return "connection_reset", text
+    return "unreachable", text
+
+
+def _worth_retrying(exc: BaseException) -> bool:
+    """Retry what may change (busy server, timeout, reset); never DNS failures or bad certificates."""
+    if isinstance(exc, _Retryable):
+        return True
+    if not isinstance(exc, httpx.TransportError):
+        return False
+    reason, _ = _classify(exc)
+    return reason not in ("unreachable:dns", "tls_error") and "resolve map" not in str(exc)
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        if parsed is None:
+            return None
+        return max(0.0, parsed.timestamp() - time.time())
+
+
+class Fetcher:
+    """The audit's only HTTP client; one per run, shared by every site."""
+
+    def __init__(
+        self,
+        settings: CrawlSettings,
+        *,
+        resolve: Mapping[str, tuple[str, int]] | None = None,
+        plain_http: bool = False,
+    ) -> None:
+        self.settings = settings
+        self._resolve = dict(resolve or {})
+        self._plain_http = plain_http
+        self._clients: dict[bool, httpx.AsyncClient] = {}
+        self._slots: dict[str, _HostSlot] = {}
+        self._global = asyncio.Semaphore(settings.global_concurrency)
+        self.requests_sent = 0
+
+    def _client(self, verify: bool) -> httpx.AsyncClient:
+        client = self._clients.get(verify)
+        if client is None:
+            timeout = httpx.Timeout(
+                connect=self.settings.connect_timeout,
+                read=self.settings.read_timeout,
+                write=self.settings.read_timeout,
+                pool=self.settings.page_timeout,
+            )
+            transport: httpx.AsyncBaseTransport | None = (
+                ResolvingTransport(self._resolve, verify=verify, plain_http=self._plain_http) if self._resolve else None
+            )
+            client = httpx.AsyncClient(
+                transport=transport,
+                verify=verify,
+                timeout=timeout,
+                follow_redirects=False,
+                headers={"User-Agent": self.settings.user_agent, "Accept-Language": "vi,en;q=0.5"},
+                limits=httpx.Limits(max_connections=self.settings.global_concurrency * 2),
+            )
+            self._clients[verify] = client
+        return client
+
+    def slot(self, origin: str, delay: float | None = None) -> _HostSlot:
+        slot = self._slots.get(origin)
+        if slot is None:
+            slot = _HostSlot(
+                asyncio.Semaphore(self.settings.per_host_concurrency),
+                self.settings.delay if delay is None else delay,
+            )
+            self._slots[origin] = slot
+        elif delay is not None and delay > slot.delay:
+            slot.delay = delay
+        return slot
+
+    async def aclose(self) -> None:
+        for client in self._clients.values():
+            await client.aclose()
+
+    async def fetch(self, url: str, hosts: Container[str], *, verify: bool = True, method: str = "GET") -> FetchResult:
+        """Fetch ``url``, following redirects only inside ``hosts``; never raises for network trouble."""
+        current = url
+        for _ in range(defaults.MAX_REDIRECTS + 1):
+            try:
+                result = await asyncio.wait_for(
+                    self._fetch_once(current, verify=verify, method=method),
+                    self.settings.page_timeout,
+                )
+            except TimeoutError:
+                return FetchResult(url=url, final_url=current, error="timeout", detail="page took too long")
+            if result.error or result.status_code not in (301, 302, 303, 307, 308):
+                return replace(result, url=url)
+            location = result.detail
+            target = normalise(str(httpx.URL(current).join(location))) if location else None
+            if target is None:
+                return FetchResult(
+                    url=url,
+                    final_url=current,
+                    status_code=result.status_code,
+                    error="bad_redirect",
+                    detail=location,
+                )
+            if not in_scope(target, hosts):
+                return FetchResult(
+                    url=url,
+                    final_url=current,
+                    status_code=result.status_code,
+                    error="redirect_out_of_scope",
+                    detail=target,
+                    redirected_off_scope=target,
+                )
+            current = target
+        return FetchResult(url=url, final_url=current, error="redirect_loop", detail="too many redirects")
+
+    async def _fetch_once(self, url: str, *, verify: bool, method: str) -> FetchResult:
+        slot = self.slot(origin_of(url))
+        try:
+            async for attempt in AsyncRetrying(
+                stop=stop_after_attempt(self.settings.retries + 1),
+                wait=self._wait,
+                retry=retry_if_exception(_worth_retrying),
+                reraise=True,
+            ):
+                with attempt:
+                    async with self._global, slot.semaphore:
+                        await slot.wait_turn()
+                        return await self._request(url, verify=verify, method=method)
+        except _Retryable as exc:
+            return FetchResult(url=url, final_url=url, status_code=exc.status)
+        except httpx.TransportError as exc:
+            reason, detail = _classify(exc)
+            return FetchResult(url=url, final_url=url, error=reason, detail=detail)
+        raise AssertionError("unreachable")  # pragma: no cover - AsyncRetrying always returns or raises
+
+    def _wait(self, retry_state: object) -> float:
+        exc = getattr(getattr(retry_state, "outcome", None), "exception", lambda: None)()
+        if isinstance(exc, _Retryable) and exc.retry_after is not None:
+            return min(exc.retry_after, defaults.MAX_RETRY_AFTER)
+        base: float = wait_exponential_jitter(multiplier=0.5, max=8.0, jitter=0.5)(retry_state)  # type: ignore[arg-type]
+        return base
+
+    async def _request(self, url: str, *, verify: bool, method: str) -> FetchResult:
+        self.requests_sent += 1
+        client = self._client(verify)
+        async with client.stream(method, url) as response:
+            status = response.status_code
+            if status in defaults.RETRY_HTTP_CODES:
+                raise _Retryable(status, _retry_after(response.headers.get("retry-after")))
+            if status in (301, 302, 303, 307, 308):
+                return FetchResult(
+                    url=url,
+                    final_url=url,
+                    status_code=status,
+                    detail=response.headers.get("location", ""),
+                )
+            body = bytearray()
+            truncated = False
+            content_type = response.headers.get("content-type", "")
+            if method == "GET" and _wanted(content_type, url):
+                async for chunk in response.aiter_bytes():
+                    body.extend(chunk)
+                    if len(body) > self.settings.max_page_bytes:
+                        del body[self.settings.max_page_bytes :]
+                        truncated = True
+                        break
+            return FetchResult(
+                url=url,
+                final_url=str(response.url) if host_of(str(response.url)) == host_of(url) else url,
+                status_code=status,
+                content_type=content_type,
+                last_modified=response.headers.get("last-modified"),
+                body=bytes(body),
+                truncated=truncated,
+            )
+
+
+def _wanted(content_type: str, url: str) -> bool:
+    """Bodies worth reading: HTML and text; attachments are judged from headers and their links."""
+    lowered = content_type.lower()
+    return not lowered or "html" in lowered or lowered.startswith("text/") or "xml" in lowered

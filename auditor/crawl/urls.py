@@ -1,0 +1,77 @@
+"""URL normalisation, the audit's scope, and guards against crawler traps."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+__all__ = ["host_of", "in_scope", "looks_like_trap", "normalise", "origin_of"]
+
+# Session ids make every visit a new URL; dropping them de-duplicates pages.
+_SESSION_PARAMS = frozenset(
+    {
+        "jsessionid",
+        "phpsessid",
+        "sid",
+        "sessionid",
+        "aspsessionid",
+        "utm_source",
+        "utm_medium",
+        "utm_campaign",
+        "fbclid",
+        "gclid",
+    }
+)
+_CALENDAR = re.compile(r"(?:^|[/?&=_-])(?:19|20)\d\d[/_-](?:0?[1-9]|1[0-2])(?:[/_-]\d{1,2})?(?:$|[/?&])")
+_MAX_URL = 2048
+_MAX_QUERY_PARAMS = 8
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def origin_of(url: str) -> str:
+    """scheme://host:port, the unit of politeness (a host may serve http and https separately)."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return f"{parts.scheme}://{(parts.hostname or '').lower()}:{port}"
+
+
+def normalise(url: str) -> str | None:
+    """A canonical form for de-duplication: lower-case host, no default port, fragment or session id."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > _MAX_URL:
+        return None
+    netloc = parts.hostname.lower()
+    if (
+        port is not None
+        and not (parts.scheme == "http" and port == 80)
+        and not (parts.scheme == "https" and port == 443)
+    ):
+        netloc = f"{netloc}:{port}"
+    path = re.sub(r";jsessionid=[^/?#]*", "", parts.path, flags=re.IGNORECASE) or "/"
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in _SESSION_PARAMS]
+    return urlunsplit((parts.scheme, netloc, path, urlencode(query, doseq=True), ""))
+
+
+def in_scope(url: str, hosts: Container[str]) -> bool:
+    """Only the hosts registered for the agency are ever fetched."""
+    return host_of(url) in hosts
+
+
+def looks_like_trap(url: str) -> bool:
+    """Endless calendars, ever-growing query strings and path loops."""
+    parts = urlsplit(url)
+    if len(parse_qsl(parts.query)) > _MAX_QUERY_PARAMS:
+        return True
+    segments = [s for s in parts.path.split("/") if s]
+    if len(segments) > 12 or (segments and max(segments.count(s) for s in segments) > 3):
+        return True
+    lowered = url.lower()
+    return "calendar" in lowered and bool(_CALENDAR.search(lowered))

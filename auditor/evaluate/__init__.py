@@ -1,0 +1,1 @@
+"""Evaluation: page facts and rules to findings, with no I/O."""

@@ -1,0 +1,205 @@
+"""Recognising disclosure categories in links and page headings, however a site labels them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from ..models import Category, Link, PageFacts
+from ..textnorm import fold, fold_drop_d, tokens
+
+__all__ = ["Match", "Recogniser"]
+
+# Joined forms ("congkhaingansach") are searched inside longer file-name and slug words; shorter
+# ones ("lienhe", "hoidap") only match a whole word, as they occur by accident inside others.
+MIN_JOINED = 8
+MIN_WHOLE_WORD = 5
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])")
+# A link whose text is long and mostly about something else (a news headline) is weak evidence.
+MIN_TEXT_COVERAGE = 0.35
+# A page names its category in a short heading or crumb; an article's title merely mentions it.
+MIN_PAGE_COVERAGE = 0.35
+# Link texts of up to this many words ("Xem thêm", "Chi tiết", "icon") say nothing of the target.
+MAX_GENERIC_WORDS = 2
+_SOURCES_BY_STRENGTH = (
+    "text",
+    "title",
+    "alt",
+    "breadcrumb",
+    "heading",
+    "page_title",
+    "image",
+    "slug",
+    "context",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A category recognised on a link or page, and how strongly."""
+
+    category: str
+    source: str  # text | title | alt | image | slug | breadcrumb | heading | page_title | context
+    phrase: str
+    strength: int  # characters of the matched phrase: the longest phrase wins among categories
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    category: str
+    words: tuple[str, ...]
+    length: int
+
+
+class Recogniser:
+    """Every category's cues compiled once per run."""
+
+    def __init__(self, categories: tuple[Category, ...]) -> None:
+        self._by_first: dict[str, list[_Phrase]] = {}
+        self._title_by_first: dict[str, list[_Phrase]] = {}
+        self._negative: dict[str, list[tuple[str, ...]]] = {}
+        joined: dict[str, tuple[str, int]] = {}
+        for category in categories:
+            cues = category.cues
+            for label in cues.labels:
+                for form in {fold(label), fold_drop_d(label)}:
+                    self._add(self._by_first, category.id, tokens(form))
+                    self._add(self._title_by_first, category.id, tokens(form))
+                    self._add_joined(joined, category.id, "".join(tokens(form)))
+            for slug in cues.slugs:
+                words = tokens(fold(slug))
+                self._add(self._by_first, category.id, words)
+                self._add_joined(joined, category.id, "".join(words))
+            for title in cues.titles:
+                for form in {fold(title), fold_drop_d(title)}:
+                    self._add(self._title_by_first, category.id, tokens(form))
+            self._negative[category.id] = [
+                tokens(form) for phrase in cues.negative for form in {fold(phrase), fold_drop_d(phrase)}
+            ]
+        self._joined = joined
+        ordered = sorted((j for j in joined if len(j) >= MIN_JOINED), key=len, reverse=True)
+        self._joined_re = re.compile("|".join(re.escape(j) for j in ordered), re.ASCII) if ordered else None
+
+    @staticmethod
+    def _add(index: dict[str, list[_Phrase]], category: str, words: tuple[str, ...]) -> None:
+        if words:
+            index.setdefault(words[0], []).append(_Phrase(category, words, len("".join(words))))
+
+    @staticmethod
+    def _add_joined(joined: dict[str, tuple[str, int]], category: str, form: str) -> None:
+        if len(form) >= MIN_WHOLE_WORD and form not in joined:
+            joined[form] = (category, len(form))
+
+    def _phrases(self, words: tuple[str, ...], index: dict[str, list[_Phrase]]) -> dict[str, _Phrase]:
+        best: dict[str, _Phrase] = {}
+        for i, word in enumerate(words):
+            for phrase in index.get(word, ()):
+                n = len(phrase.words)
+                if words[i : i + n] == phrase.words:
+                    current = best.get(phrase.category)
+                    if current is None or phrase.length > current.length:
+                        best[phrase.category] = phrase
+        return best
+
+    def _negated(self, category: str, word_sets: list[tuple[str, ...]]) -> bool:
+        for negative in self._negative.get(category, ()):
+            n = len(negative)
+            for words in word_sets:
+                if any(words[i : i + n] == negative for i in range(len(words) - n + 1)):
+                    return True
+        return False
+
+    def _joined_hits(self, words: tuple[str, ...]) -> dict[str, _Phrase]:
+        best: dict[str, _Phrase] = {}
+
+        def keep(form: str) -> None:
+            category, length = self._joined[form]
+            current = best.get(category)
+            if current is None or length > current.length:
+                best[category] = _Phrase(category, (form,), length)
+
+        for word in words:
+            if word in self._joined:
+                keep(word)
+            if len(word) > MIN_JOINED and self._joined_re is not None:
+                for hit in self._joined_re.finditer(word):
+                    keep(hit.group(0))
+        return best
+
+    def _resolve(self, candidates: dict[str, tuple[str, _Phrase]], negatives: list[tuple[str, ...]]) -> list[Match]:
+        candidates = {c: v for c, v in candidates.items() if not self._negated(c, negatives)}
+        if not candidates:
+            return []
+        longest = max(p.length for _, p in candidates.values())
+        return [
+            Match(category=c, source=s, phrase=" ".join(p.words), strength=p.length)
+            for c, (s, p) in sorted(candidates.items())
+            if p.length == longest
+        ]
+
+    def match_link(self, link: Link) -> list[Match]:
+        """Categories a link leads to, judged from its text, title, image and URL."""
+        candidates: dict[str, tuple[str, _Phrase]] = {}
+        negatives: list[tuple[str, ...]] = []
+        text_words = tokens(fold(link.text))
+        for source, value in (("text", link.text), ("title", link.title), ("alt", link.image_alt)):
+            words = tokens(fold(value))
+            if not words:
+                continue
+            negatives.append(words)
+            for category, phrase in self._phrases(words, self._by_first).items():
+                if source == "text" and phrase.length < MIN_TEXT_COVERAGE * len("".join(words)):
+                    continue
+                self._keep(candidates, category, source, phrase)
+        image = link.image_src.rsplit(".", 1)[0]
+        parts = urlsplit(link.url)
+        path = unquote(f"{parts.path} {parts.query}")
+        path_words = tokens(fold(_CAMEL.sub(" ", path)))
+        for source, raw in (("image", image), ("slug", path)):
+            # "LayYKienDuThao357X50": phrases are read from the split words, joined forms from both.
+            split_words = tokens(fold(_CAMEL.sub(" ", raw)))
+            if not split_words:
+                continue
+            found = self._phrases(split_words, self._by_first)
+            for category, phrase in self._joined_hits(split_words + tokens(fold(raw))).items():
+                found.setdefault(category, phrase)
+            for category, phrase in found.items():
+                # A slug or file name is the clue of image-only and "Xem thêm" links; a link with a
+                # headline of its own is judged by that headline, not by the slug made from it.
+                if source == "slug" and (candidates or len(text_words) > MAX_GENERIC_WORDS):
+                    continue
+                self._keep(candidates, category, source, phrase)
+        negatives.append(path_words)
+        return self._resolve(candidates, negatives)
+
+    def match_page(self, facts: PageFacts) -> list[Match]:
+        """Categories a page names itself: by its own heading, else its last crumb, else its title.
+
+        An article's breadcrumb ends with its category ("Trang chủ > Thủ tục hành chính") while its
+        heading is the article's title: a match by breadcrumb under a heading that names something
+        else marks an item of the category (source "breadcrumb"), not the category's own page.
+        """
+        sources: list[tuple[str, str]] = []
+        if facts.headings:
+            sources.append(("heading", facts.headings[0]))
+        if facts.breadcrumb:
+            sources.append(("breadcrumb", facts.breadcrumb[-1]))
+        # "Sở Tài chính - Công khai ngân sách": each part of the title on its own.
+        sources.extend(("page_title", part) for part in re.split(r"\s+[-|:–»]\s+", facts.title) if part)
+        for source, value in sources:
+            words = tokens(fold(value))
+            candidates: dict[str, tuple[str, _Phrase]] = {}
+            for category, phrase in self._phrases(words, self._title_by_first).items():
+                if phrase.length >= MIN_PAGE_COVERAGE * len("".join(words)):
+                    self._keep(candidates, category, source, phrase)
+            matches = self._resolve(candidates, [words])
+            if matches:
+                return matches
+        return []
+
+    @staticmethod
+    def _keep(candidates: dict[str, tuple[str, _Phrase]], category: str, source: str, phrase: _Phrase) -> None:
+        current = candidates.get(category)
+        if current is None or phrase.length > current[1].length:
+            candidates[category] = (source, phrase)

@@ -1,0 +1,1 @@
+"""Extraction: HTML bytes to page facts, with no I/O."""

@@ -1,0 +1,47 @@
+"""Bytes to text for HTML pages: BOM, HTTP charset, meta charset, then UTF-8 with a Vietnamese fallback."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+__all__ = ["decode_html"]
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+
+
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_html(body: bytes, content_type: str = "") -> str:
+    """Decode an HTML body the way browsers do, close enough for Vietnamese government sites."""
+    if body.startswith(codecs.BOM_UTF8):
+        return body[3:].decode("utf-8", errors="replace")
+    if body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return body.decode("utf-16", errors="replace")
+    declared = [_codec(m.group(1)) for m in [_HEADER_CHARSET.search(content_type)] if m]
+    meta = _META_CHARSET.search(body[:4096])
+    if meta:
+        declared.append(_codec(meta.group(1).decode("ascii", errors="ignore")))
+    for codec in declared:
+        if codec is None:
+            continue
+        # Servers often say iso-8859-1 for UTF-8 pages; trust UTF-8 when it decodes cleanly.
+        if codec in ("latin-1", "iso8859-1", "cp1252", "ascii"):
+            try:
+                return body.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+        return body.decode(codec, errors="replace")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        # Legacy Vietnamese sites use Windows-1258 when they are not UTF-8.
+        return body.decode("cp1258", errors="replace")

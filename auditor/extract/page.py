@@ -1,0 +1,597 @@
+"""HTML bytes to PageFacts: links with every clue, headings, breadcrumb, list items and their dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Collection, Iterable, Iterator
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from ..models import Item, Link, PageFacts
+from ..textnorm import fold, nfc, tokens
+from .dates import FoundDate, date_from_url, find_dates, parse_http_date, parse_iso_datetime
+from .decode import decode_html
+
+__all__ = ["ATTACHMENT_EXTENSIONS", "extract_page", "is_attachment_url"]
+
+ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".rar", ".zip")
+_ATTACHMENT_TYPES = ("application/pdf", "application/msword", "application/vnd.", "application/zip")
+_SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "#")
+# Texts above this are not scanned further: a list page's facts are in its first part.
+MAX_TEXT_CHARS = 400_000
+MAX_LINKS = 2_000
+# Characters besides the heading and breadcrumb that make a block the page's content.
+MIN_CONTENT_BEYOND_HEADING = 20
+
+_NOT_FOUND = tuple(
+    fold(p)
+    for p in (
+        "không tìm thấy trang",
+        "không tìm thấy nội dung",
+        "không tìm thấy dữ liệu",
+        "trang bạn yêu cầu không tồn tại",
+        "trang bạn tìm kiếm không tồn tại",
+        "nội dung không tồn tại",
+        "bài viết không tồn tại",
+        "đường dẫn không hợp lệ",
+        "lỗi 404",
+        "page not found",
+        "404 not found",
+        "not found",
+        "the page you requested",
+        "error 404",
+    )
+)
+_PLACEHOLDER = tuple(
+    fold(p)
+    for p in (
+        "nội dung đang được cập nhật",
+        "đang được cập nhật",
+        "đang cập nhật",
+        "chưa có dữ liệu",
+        "không có dữ liệu",
+        "chưa có bài viết",
+        "không có bài viết",
+        "chưa có thông tin",
+        "chưa có nội dung",
+        "không có tin bài",
+        "không tìm thấy bài viết nào",
+        "no data",
+        "no items",
+        "content is being updated",
+        "under construction",
+    )
+)
+_PAGER_WORDS = frozenset(
+    fold(w)
+    for w in (
+        "đầu tiên",
+        "trước",
+        "tiếp",
+        "sau",
+        "cuối cùng",
+        "cuối",
+        "trang sau",
+        "trang trước",
+        "xem thêm",
+        "first",
+        "previous",
+        "prev",
+        "next",
+        "last",
+        "more",
+        "»",
+        "«",
+        ">",
+        "<",
+        ">>",
+        "<<",
+    )
+)
+# "Xem thêm >>" under a home-page box: the box's heading is the link's real label.
+_MORE_WORDS = frozenset(
+    fold(w) for w in ("xem thêm", "xem tiếp", "chi tiết", "more", "read more", "xem tất cả", "tất cả", ">>", "»")
+)
+# A box is small; past this many characters an ancestor is a column or the whole page.
+MAX_BOX_CHARS = 3000
+_NEXT_WORDS = frozenset(fold(w) for w in ("tiếp", "sau", "trang sau", "next", "»", ">", ">>", "tiếp theo"))
+
+_REGION_TAGS = {"header": "header", "nav": "nav", "footer": "footer", "aside": "side"}
+_REGION_CLASSES: dict[str, str] = {}
+for _region_name, _names in {
+    "footer": (
+        "footer",
+        "site-footer",
+        "page-footer",
+        "bottom",
+        "chantrang",
+        "chan-trang",
+        "copyright",
+        "foot",
+        "footer-wrapper",
+        "ft",
+    ),
+    "nav": (
+        "menu",
+        "nav",
+        "navbar",
+        "navigation",
+        "mainmenu",
+        "main-menu",
+        "topmenu",
+        "top-menu",
+        "megamenu",
+        "mega-menu",
+        "menutop",
+        "menu-top",
+        "dropdown-menu",
+        "submenu",
+        "sub-menu",
+        "navmenu",
+    ),
+    "header": (
+        "header",
+        "site-header",
+        "page-header",
+        "banner",
+        "top-header",
+        "header-top",
+        "topbar",
+        "top-bar",
+        "logo",
+    ),
+    "side": (
+        "sidebar",
+        "side-bar",
+        "sidebox",
+        "side-box",
+        "left",
+        "right",
+        "col-left",
+        "col-right",
+        "colleft",
+        "colright",
+        "left-col",
+        "right-col",
+        "leftcol",
+        "rightcol",
+        "leftcolumn",
+        "rightcolumn",
+        "box-left",
+        "box-right",
+        "cot-trai",
+        "cot-phai",
+        "cottrai",
+        "cotphai",
+        "widget",
+        "aside",
+        "lienket",
+        "lien-ket",
+        "weblink",
+        "banner-right",
+        "banner-left",
+        "quangcao",
+    ),
+}.items():
+    for _name in _names:
+        _REGION_CLASSES[_name] = _region_name
+_BREADCRUMB = re.compile(r"breadcrumb|duong-?dan|navpath|nav-path|crumb", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+
+
+def is_attachment_url(url: str) -> bool:
+    path = unquote(urlsplit(url).path).lower()
+    return path.endswith(ATTACHMENT_EXTENSIONS)
+
+
+def _clean(text: str | None) -> str:
+    return _SPACE.sub(" ", nfc(text or "")).strip()
+
+
+def _sectioned(node: LexborNode) -> bool:
+    """Inside an article, section or main element: a <header> or <footer> there belongs to that block."""
+    current = node.parent
+    while current is not None:
+        if current.tag in ("article", "section", "main"):
+            return True
+        current = current.parent
+    return False
+
+
+def _region_of_attrs(node: LexborNode) -> str | None:
+    region = _REGION_TAGS.get(node.tag or "")
+    if region:
+        if node.tag in ("header", "footer") and _sectioned(node):
+            return None
+        return region
+    attrs = node.attributes
+    names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower().split()
+    for name in names:
+        hit = _REGION_CLASSES.get(name)
+        if hit:
+            return hit
+        if "footer" in name:
+            return "footer"
+        if "sidebar" in name:
+            return "side"
+        if "menu" in name and "content" not in name:
+            return "nav"
+    return None
+
+
+def _region(node: LexborNode, roots: dict[int, str]) -> str:
+    """The region of the nearest enclosing header, menu, side box or footer; "main" otherwise."""
+    current: LexborNode | None = node
+    for _ in range(40):
+        if current is None or current.tag in ("body", "html"):
+            break
+        region = roots.get(current.mem_id)
+        if region:
+            return region
+        current = current.parent
+    return "main"
+
+
+def _image_file(src: str) -> str:
+    path = unquote(urlsplit(src).path)
+    return path.rsplit("/", 1)[-1]
+
+
+def _resolve(base: str, href: str) -> str | None:
+    href = href.strip()
+    if not href or href.lower().startswith(_SKIP_SCHEMES):
+        return None
+    try:
+        joined = urljoin(base, href)
+        parts = urlsplit(joined)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", parts.query, ""))
+
+
+def _box_heading(node: LexborNode) -> str:
+    """The heading of the box a generic "Xem thêm" link sits in: the label real sites rely on."""
+    current = node.parent
+    for _ in range(4):
+        if current is None or current.tag in ("body", "html", "form") or _text_len(current) > MAX_BOX_CHARS:
+            return ""
+        heading = current.css_first("h2, h3, h4, .title, .box-title, .tieude, .header-title, .panel-heading")
+        if heading is not None and heading.mem_id != node.mem_id:
+            text = _clean(heading.text(deep=True, separator=" "))
+            if 0 < len(text) <= 120:
+                return text
+        current = current.parent
+    return ""
+
+
+def _links(root: LexborNode, base: str, roots: dict[int, str]) -> list[Link]:
+    links: list[Link] = []
+    for anchor in root.css("a[href]"):
+        url = _resolve(base, anchor.attributes.get("href") or "")
+        if url is None:
+            continue
+        text = _clean(anchor.text(deep=True, separator=" "))
+        image = anchor.css_first("img")
+        alt = _clean(image.attributes.get("alt")) if image is not None else ""
+        src = _image_file(image.attributes.get("src") or "") if image is not None else ""
+        title = _clean(anchor.attributes.get("title"))
+        if text and fold(text) in _MORE_WORDS:
+            context = _box_heading(anchor)
+            if context:
+                title = f"{title} {context}".strip()
+        links.append(
+            Link(
+                url=url,
+                text=text,
+                title=title,
+                image_alt=alt,
+                image_src=src,
+                region=_region(anchor, roots),
+            )
+        )
+        if len(links) >= MAX_LINKS:
+            break
+    return links
+
+
+def _breadcrumb_node(tree: LexborHTMLParser) -> LexborNode | None:
+    for node in tree.css("[class], [id]"):
+        names = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
+        if _BREADCRUMB.search(names):
+            return node
+    return None
+
+
+def _crumbs(node: LexborNode | None) -> tuple[str, ...]:
+    if node is None:
+        return ()
+    parts = [_clean(n.text(deep=True, separator=" ")) for n in node.css("a, span, li, strong")]
+    parts = [p.strip(" >»/|›").strip() for p in parts]
+    parts = [p for p in parts if p]
+    if not parts:
+        parts = [p for p in re.split(r"\s*[>»/|›]\s*", _clean(node.text(deep=True, separator=" "))) if p]
+    # Nested elements repeat their parents' text; keep each crumb once, in order.
+    return tuple(dict.fromkeys(parts))
+
+
+def _inside(node: LexborNode, ids: Collection[int]) -> bool:
+    current: LexborNode | None = node
+    while current is not None:
+        if current.mem_id in ids:
+            return True
+        current = current.parent
+    return False
+
+
+def _anchor_heading(tree: LexborHTMLParser, roots: dict[int, str], crumbs: tuple[str, ...]) -> LexborNode | None:
+    """The page's own title heading: an h1 outside the header and menus, else the heading naming the last crumb."""
+    for node in tree.css("h1"):
+        if not _inside(node, roots) and _clean(node.text(deep=True)):
+            return node
+    last = tokens(fold(crumbs[-1])) if crumbs else ()
+    headings = [n for n in tree.css("h2, h3, .title, .page-title") if not _inside(n, roots)]
+    for node in headings:
+        if last and tokens(fold(_clean(node.text(deep=True, separator=" ")))) == last:
+            return node
+    return None
+
+
+def _content_root(anchor: LexborNode, breadcrumb: LexborNode | None) -> LexborNode:
+    """The smallest block around the page's heading that holds something besides heading and breadcrumb.
+
+    Sidebars ("Tin mới nhất", category menus) sit beside this block, often in columns with no
+    telling class ("col-md-8"); anchoring on the heading keeps their items and dates out.
+    """
+    heading_chars = _text_len(anchor)
+    current = anchor
+    while current.parent is not None and current.tag not in ("body", "html"):
+        current = current.parent
+        crumb_chars = _text_len(breadcrumb) if breadcrumb is not None and _inside(breadcrumb, {current.mem_id}) else 0
+        if _text_len(current) - heading_chars - crumb_chars >= MIN_CONTENT_BEYOND_HEADING:
+            return current
+    return current
+
+
+def _text_len(node: LexborNode) -> int:
+    return len(node.text(deep=True, separator=" ").strip())
+
+
+def _is_content_column(node: LexborNode) -> bool:
+    """A "col-left" or "right" wrapper that holds the page's own content is the main area, not a side box."""
+    if node.css_first("h1") is not None or any(
+        _BREADCRUMB.search(f"{n.attributes.get('class') or ''} {n.attributes.get('id') or ''}")
+        for n in node.css("[class], [id]")
+    ):
+        return True
+    parent = node.parent
+    if parent is None:
+        return False
+    own = _text_len(node)
+    siblings = [c for c in parent.iter() if c.mem_id != node.mem_id and c.tag not in ("-text", "#text")]
+    return bool(siblings) and all(own > _text_len(c) for c in siblings)
+
+
+def _region_roots(tree: LexborHTMLParser) -> dict[int, str]:
+    """The outermost header, menu, side-box and footer elements, by node id, with their region."""
+    body = tree.body
+    if body is None:
+        return {}
+    total = _text_len(body) or 1
+    roots: dict[int, str] = {}
+    for node in tree.css("header, nav, footer, aside, [class], [id]"):
+        region = _region_of_attrs(node)
+        if region is None:
+            continue
+        ancestor, nested = node.parent, False
+        while ancestor is not None:
+            if ancestor.mem_id in roots:
+                nested = True
+                break
+            ancestor = ancestor.parent
+        if nested:
+            continue
+        # A wrapper may hold the whole content column; never take most of the page for a side box.
+        if _text_len(node) > 0.5 * total or (region == "side" and _is_content_column(node)):
+            continue
+        roots[node.mem_id] = region
+    return roots
+
+
+def _drop(tree: LexborHTMLParser, roots: dict[int, str]) -> None:
+    for node in list(tree.css("header, nav, footer, aside, [class], [id]")):
+        if node.mem_id in roots:
+            node.decompose()
+
+
+def _best(dates: Iterable[FoundDate]) -> FoundDate | None:
+    best: FoundDate | None = None
+    for found in dates:
+        if found.signal == "reference":
+            continue
+        if best is None or found.confidence > best.confidence:
+            best = found
+    return best
+
+
+_TRAILING_DATE = re.compile(r"\(\s*(\d{1,2}[/.-]\d{1,2}[/.-]\d{4})[^)]{0,12}\)\s*$")
+
+
+def _item_date(member: LexborNode, title: str, url: str, as_of: dt.date) -> tuple[dt.date | None, str]:
+    text = _clean(member.text(deep=True, separator=" "))
+    outside = text.replace(title, " ", 1) if title else text
+    found = _best(find_dates(outside, as_of=as_of))
+    if found is None and title:
+        # "Tiêu đề (24/08/2022)": the list's own date printed right after the title.
+        match = _TRAILING_DATE.search(title)
+        if match:
+            found = _best(find_dates(match.group(1), as_of=as_of))
+    if found is None:
+        found = date_from_url(url, as_of=as_of)
+    return (found.value, found.signal) if found else (None, "")
+
+
+def _is_pager(text: str) -> bool:
+    folded = fold(text)
+    return folded in _PAGER_WORDS or folded.isdigit() or not folded
+
+
+def _items(main: LexborNode, base: str, as_of: dt.date) -> list[Item]:
+    groups: dict[tuple[int, str, str], list[LexborNode]] = {}
+    for node in main.css("li, tr, div[class], article, p[class], dl, section[class]"):
+        parent = node.parent
+        if parent is None:
+            continue
+        key = (parent.mem_id, node.tag or "", node.attributes.get("class") or "")
+        groups.setdefault(key, []).append(node)
+    items: dict[str, Item] = {}
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        for member in members:
+            anchors = [a for a in member.css("a[href]") if not _is_pager(a.text(deep=True))]
+            if not anchors or len(anchors) > 4:
+                continue
+            anchor = max(anchors, key=lambda a: len(a.text(deep=True)))
+            url = _resolve(base, anchor.attributes.get("href") or "")
+            if url is None:
+                continue
+            title = _clean(anchor.text(deep=True, separator=" "))
+            date, signal = _item_date(member, title, url, as_of)
+            previous = items.get(url)
+            if previous is not None and (previous.date is not None or date is None):
+                continue
+            items[url] = Item(
+                title=title,
+                url=url,
+                date=date,
+                date_signal=signal,
+                attachment=is_attachment_url(url),
+            )
+    return list(items.values())
+
+
+def _script_dates(scripts: Iterable[str], as_of: dt.date) -> list[FoundDate]:
+    found: list[FoundDate] = []
+    for script in scripts:
+        found.extend(d for d in find_dates(script[:MAX_TEXT_CHARS], as_of=as_of) if d.signal != "reference")
+    return found
+
+
+def _meta_date(tree: LexborHTMLParser, as_of: dt.date) -> FoundDate | None:
+    for selector, attr, signal in (
+        ('meta[property="article:published_time"]', "content", "meta"),
+        ('meta[name="pubdate"]', "content", "meta"),
+        ('meta[itemprop="datePublished"]', "content", "meta"),
+        ("time[datetime]", "datetime", "time_element"),
+    ):
+        node = tree.css_first(selector)
+        if node is not None:
+            value = parse_iso_datetime(node.attributes.get(attr) or "", as_of=as_of)
+            if value is not None:
+                return FoundDate(value=value, signal=signal, confidence=0.9, start=0, end=0, text="")
+    return None
+
+
+def _next_pages(links: Iterable[Link], base: str) -> tuple[str, ...]:
+    pages = [link.url for link in links if link.region == "main" and fold(link.text) in _NEXT_WORDS]
+    return tuple(dict.fromkeys(u for u in pages if u != base))
+
+
+def _contains_any(text: str, phrases: Iterable[str]) -> bool:
+    return any(p in text for p in phrases)
+
+
+def extract_page(
+    url: str,
+    status_code: int,
+    body: bytes,
+    *,
+    content_type: str = "",
+    last_modified: str | None = None,
+    as_of: dt.date,
+) -> PageFacts:
+    """Everything the evaluator needs from one response; the HTML is not kept."""
+    if "html" not in content_type.lower() and (
+        content_type.lower().startswith(_ATTACHMENT_TYPES) or is_attachment_url(url)
+    ):
+        modified = parse_http_date(last_modified, as_of=as_of) if last_modified else None
+        named = date_from_url(url, as_of=as_of)
+        value = named.value if named else modified
+        signal = named.signal if named else ("http_last_modified" if modified else "")
+        return PageFacts(
+            url=url,
+            status_code=status_code,
+            attachment=True,
+            page_date=value,
+            page_date_signal=signal,
+            main_text_chars=len(body),
+        )
+    tree = LexborHTMLParser(decode_html(body, content_type)[: MAX_TEXT_CHARS * 2])
+    title_node = tree.css_first("title")
+    title = _clean(title_node.text()) if title_node is not None else ""
+    root = tree.body or tree.root
+    roots = _region_roots(tree)
+    links = _links(root, url, roots) if root is not None else []
+    breadcrumb_node = _breadcrumb_node(tree)
+    breadcrumb = _crumbs(breadcrumb_node)
+    meta_date = _meta_date(tree, as_of)
+    scripts = [s.text() for s in tree.css("script") if not s.attributes.get("src")]
+    for node in tree.css("script, style, noscript, template, iframe, svg"):
+        node.decompose()
+    anchor = _anchor_heading(tree, roots, breadcrumb)
+    anchor_text = _clean(anchor.text(deep=True, separator=" ")) if anchor is not None else ""
+    content = _content_root(anchor, breadcrumb_node) if anchor is not None else None
+    if (
+        breadcrumb_node is not None
+        and not _inside(breadcrumb_node, roots)
+        and (anchor is None or not _inside(anchor, {breadcrumb_node.mem_id}))
+        and (content is None or not _inside(content, {breadcrumb_node.mem_id}))
+    ):
+        # Crumbs are navigation; as list items they would pass "Trang chủ" off as an entry.
+        breadcrumb_node.decompose()
+    _drop(tree, roots)
+    main = content if content is not None else tree.body
+    headings: tuple[str, ...] = ()
+    items: list[Item] = []
+    main_text = ""
+    if main is not None:
+        others = (_clean(n.text(deep=True, separator=" ")) for n in main.css("h1, h2, h3"))
+        headings = tuple(dict.fromkeys(h for h in (anchor_text, *others) if h))[:12]
+        site_root = urljoin(url, "/")
+        items = [i for i in _items(main, url, as_of) if i.url not in (site_root, url)]
+        main_text = _clean(main.text(deep=True, separator=" "))[:MAX_TEXT_CHARS]
+    folded_main = fold(main_text[:3000])
+    not_found = status_code >= 400 or (
+        len(main_text) < 2500 and _contains_any(f"{fold(title)} {folded_main}", _NOT_FOUND)
+    )
+    placeholder = not items and _contains_any(folded_main, _PLACEHOLDER)
+    if not items:
+        script_dates = _script_dates(scripts, as_of)
+        items = [Item(title="", url=url, date=d.value, date_signal="script") for d in script_dates]
+    page_date = meta_date or _best(find_dates(main_text[:20_000], as_of=as_of)) or date_from_url(url, as_of=as_of)
+    return PageFacts(
+        url=url,
+        status_code=status_code,
+        title=title,
+        headings=headings,
+        breadcrumb=breadcrumb,
+        links=tuple(links),
+        items=tuple(items),
+        page_date=page_date.value if page_date else None,
+        page_date_signal=page_date.signal if page_date else "",
+        main_text_chars=len(main_text),
+        placeholder=placeholder,
+        not_found=not_found,
+        next_pages=_next_pages(links, url),
+    )
+
+
+def iter_item_links(facts: PageFacts) -> Iterator[str]:
+    """Item URLs of a list page, newest-looking first (in page order)."""
+    for item in facts.items:
+        if item.url != facts.url:
+            yield item.url

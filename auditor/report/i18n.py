@@ -1,0 +1,116 @@
+"""Words the reports show, in Vietnamese first and English: statuses, reasons, headings."""
+
+from __future__ import annotations
+
+from ..models import Finding, Status
+
+__all__ = ["REASONS", "STATUS_NAMES", "explain", "t"]
+
+STATUS_NAMES: dict[Status, tuple[str, str]] = {
+    Status.OK: ("Đạt", "OK"),
+    Status.STALE: ("Chưa cập nhật", "Stale"),
+    Status.EMPTY: ("Trống", "Empty"),
+    Status.BROKEN: ("Liên kết hỏng", "Broken"),
+    Status.MISSING: ("Không có", "Missing"),
+    Status.UNKNOWN: ("Không xác định", "Unknown"),
+}
+
+REASONS: dict[str, tuple[str, str]] = {
+    "fresh": (
+        "Có nội dung, mục mới nhất còn trong thời hạn",
+        "Content present, newest item within the allowed age",
+    ),
+    "present": ("Có nội dung", "Content present"),
+    "older_than_max_age": ("Mục mới nhất quá thời hạn cập nhật", "Newest item older than allowed"),
+    "placeholder_text": (
+        'Trang chỉ ghi "đang được cập nhật" hoặc tương tự',
+        "Page only says it is being updated",
+    ),
+    "no_content": ("Trang không có nội dung", "Page has no content"),
+    "soft_404": (
+        'Trang báo "không tìm thấy" (dù máy chủ trả mã 200)',
+        "Page says not found (though served with 200)",
+    ),
+    "no_evidence": (
+        "Không tìm thấy liên kết hay trang nào cho mục này",
+        "No link or page for this category anywhere",
+    ),
+    "site_unreachable": ("Không truy cập được trang web", "Site unreachable"),
+    "robots_disallowed": ("robots.txt không cho phép kiểm tra", "robots.txt disallows the audit"),
+    "tls_error": ("Lỗi chứng chỉ TLS/HTTPS", "TLS certificate error"),
+    "timeout": ("Máy chủ không trả lời kịp", "Server did not answer in time"),
+    "server_error": ("Máy chủ báo lỗi", "Server error"),
+    "blocked_403": ("Máy chủ từ chối truy cập (403)", "Server refused access (403)"),
+    "page_budget_exhausted": (
+        "Hết giới hạn số trang trước khi kiểm tra xong",
+        "Page budget exhausted before the check finished",
+    ),
+    "out_of_scope": (
+        "Chỉ có liên kết sang trang web khác ngoài phạm vi kiểm tra",
+        "Only linked to a site outside the audit's scope",
+    ),
+    "no_date_found": (
+        "Có nội dung nhưng không đọc được ngày đăng",
+        "Content present but no publication date found",
+    ),
+    "not_html": ("Trang không phải HTML", "Not an HTML page"),
+    "redirect_loop": ("Chuyển hướng vòng lặp", "Redirect loop"),
+    "redirect_out_of_scope": (
+        "Chuyển hướng ra ngoài phạm vi",
+        "Redirects outside the audit's scope",
+    ),
+    "connection_reset": ("Kết nối bị ngắt", "Connection reset"),
+}
+
+_WORDS: dict[str, tuple[str, str]] = {
+    "title": (
+        "Kết quả kiểm tra thông tin bắt buộc trên cổng/trang thông tin điện tử",
+        "Mandatory disclosure audit",
+    ),
+    "as_of": ("Ngày tham chiếu", "As of"),
+    "agency": ("Cơ quan", "Agency"),
+    "type": ("Loại", "Type"),
+    "score": ("Điểm", "Score"),
+    "site": ("Trạng thái trang", "Site status"),
+    "category": ("Hạng mục", "Category"),
+    "status": ("Kết quả", "Status"),
+    "latest": ("Ngày mới nhất", "Newest date"),
+    "evidence": ("Bằng chứng", "Evidence"),
+    "reason": ("Lý do", "Reason"),
+    "legal": ("Căn cứ pháp lý", "Legal basis"),
+    "advisory": ("khuyến nghị", "advisory"),
+    "not_scored": ("chưa chấm", "not scored"),
+    "ruleset": ("Bộ quy tắc", "Rule set"),
+    "instruments": ("Văn bản áp dụng", "Instruments applied"),
+    "unverified": ("chưa đối chiếu văn bản gốc", "not checked against the official text"),
+    "summary": ("Tổng hợp", "Summary"),
+    "pages": ("Số trang đã đọc", "Pages read"),
+    "binds": ("Áp dụng cho", "Binds"),
+    "max_age": ("Tuổi tối đa (ngày)", "Max age (days)"),
+    "scoring": (
+        "Điểm = tỷ lệ có trọng số: Đạt 1; Chưa cập nhật 0,5; Trống và Liên kết hỏng 0,25; Không có 0. "
+        "Mục không xác định không tính.",
+        "Score = weighted share: ok 1, stale 0.5, empty and broken 0.25, missing 0. Unknown findings do not count.",
+    ),
+}
+
+
+def t(key: str, lang: str) -> str:
+    vi, en = _WORDS[key]
+    return en if lang == "en" else vi
+
+
+def status_name(status: Status, lang: str) -> str:
+    vi, en = STATUS_NAMES[status]
+    return en if lang == "en" else vi
+
+
+def explain(finding: Finding, lang: str) -> str:
+    """A sentence for the reason code, falling back to the code itself."""
+    code = finding.reason
+    base = code.split(":", 1)[0]
+    if base.startswith("http_"):
+        status = base[5:]
+        return f"Liên kết trả lỗi HTTP {status}" if lang != "en" else f"Link answers HTTP {status}"
+    vi, en = REASONS.get(base, (code, code))
+    return en if lang == "en" else vi

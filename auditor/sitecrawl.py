@@ -1,0 +1,326 @@
+"""The focused crawl of one site: best-first towards pages that look like disclosure categories."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import heapq
+import itertools
+from dataclasses import dataclass, field, replace
+from typing import Protocol
+from urllib.parse import urljoin
+
+from .crawl.fetcher import Fetcher, FetchResult
+from .crawl.robots import RobotsPolicy, parse_robots
+from .crawl.urls import host_of, in_scope, looks_like_trap, normalise, origin_of
+from .evaluate.recognise import Recogniser
+from .evaluate.verdict import Candidate, PageRecord, SiteCrawl, judge_candidate
+from .extract.page import extract_page, is_attachment_url
+from .models import Agency, CrawlSettings, Link, Obligation, PageFacts, SiteStatus, Status
+from .textnorm import fold, tokens
+
+__all__ = ["CrawlObserver", "crawl_site"]
+
+# Frontier priorities, lowest first.
+_CANDIDATE, _DATING, _COVERAGE, _SITEMAP, _HEADLINE, _OTHER = range(6)
+# How many undated items of a list are opened to read their own dates.
+ITEMS_TO_DATE = 3
+# A link text longer than this in the main area is a headline, not a menu entry.
+HEADLINE_WORDS = 9
+_SITEMAP_WORDS = {("so", "do"), ("sitemap",), ("site", "map")}
+
+
+class CrawlObserver(Protocol):
+    """Progress reports from the crawl; only the CLI renders them."""
+
+    def page_done(self, agency: Agency, pages: int, queued: int, errors: int) -> None: ...
+
+
+@dataclass(order=True)
+class _Entry:
+    priority: int
+    seq: int
+    url: str = field(compare=False)
+    depth: int = field(compare=False)
+
+
+@dataclass
+class _State:
+    agency: Agency
+    obligations: tuple[Obligation, ...]
+    as_of: dt.date
+    frontier: list[_Entry] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+    pages: dict[str, PageRecord] = field(default_factory=dict)
+    candidates: dict[tuple[str, str], Candidate] = field(default_factory=dict)
+    coverage: set[str] = field(default_factory=set)
+    errors: int = 0
+    seq: itertools.count[int] = field(default_factory=itertools.count)
+
+    def push(self, url: str, depth: int, priority: int) -> None:
+        if url in self.seen:
+            return
+        self.seen.add(url)
+        heapq.heappush(self.frontier, _Entry(priority, next(self.seq), url, depth))
+
+    def resolved(self) -> bool:
+        """Every obligation already has a page that satisfies it: a focused crawl can stop."""
+        by_category: dict[str, list[Candidate]] = {}
+        for (category, _), candidate in self.candidates.items():
+            by_category.setdefault(category, []).append(candidate)
+        for obligation in self.obligations:
+            mine = by_category.get(obligation.category.id, [])
+            foreign = {c.url for c in self.candidates.values() if c.category != obligation.category.id and c.menu}
+            verdicts = [judge_candidate(c, obligation, self.pages, self.as_of, foreign) for c in mine if c.rank == 0]
+            # A dated category is settled once its newest date is known, even when no age is required.
+            if not any(v.status is Status.OK and (v.latest or not obligation.category.dated) for v in verdicts):
+                return False
+        return True
+
+
+def _is_sitemap_link(link: Link) -> bool:
+    words = tokens(fold(f"{link.text} {link.title} {link.url}"))
+    pairs = set(itertools.pairwise(words)) | {(w,) for w in words}
+    return bool(pairs & _SITEMAP_WORDS)
+
+
+def _label(link: Link) -> str:
+    return link.text or link.image_alt or link.title or link.image_src or link.url
+
+
+def _rank(link: Link) -> int:
+    if link.region != "main":
+        return 0
+    return 1 if len(link.text.split()) > HEADLINE_WORDS else 0
+
+
+def _site_failure(result: FetchResult) -> tuple[SiteStatus, str] | None:
+    if result.error is not None:
+        mapping = {
+            "timeout": SiteStatus.TIMEOUT,
+            "tls_error": SiteStatus.TLS_ERROR,
+            "unreachable:dns": SiteStatus.UNREACHABLE_DNS,
+            "unreachable:refused": SiteStatus.UNREACHABLE_REFUSED,
+        }
+        return mapping.get(result.error, SiteStatus.UNREACHABLE), f"{result.error}: {result.detail}"
+    if result.status_code in (401, 403):
+        return SiteStatus.BLOCKED_403, f"HTTP {result.status_code} on the home page"
+    if result.status_code >= 500:
+        return SiteStatus.SERVER_ERROR, f"HTTP {result.status_code} on the home page"
+    if result.status_code >= 400:
+        return SiteStatus.UNREACHABLE, f"HTTP {result.status_code} on the home page"
+    return None
+
+
+class _SiteCrawler:
+    def __init__(
+        self,
+        agency: Agency,
+        obligations: tuple[Obligation, ...],
+        recogniser: Recogniser,
+        fetcher: Fetcher,
+        settings: CrawlSettings,
+        as_of: dt.date,
+        observer: CrawlObserver | None,
+    ) -> None:
+        self.agency = agency
+        self.recogniser = recogniser
+        self.fetcher = fetcher
+        self.settings = settings
+        self.observer = observer
+        self.state = _State(agency, obligations, as_of)
+        self.needed = {o.category.id for o in obligations}
+        self.dated = {o.category.id for o in obligations if o.category.dated}
+        self.robots: dict[str, RobotsPolicy] = {}
+        self.robots_results: dict[str, FetchResult] = {}
+        self.budget = agency.page_budget or settings.page_budget
+        self.home = normalise(agency.url) or agency.url
+        self.fetched = 0
+
+    async def _robots(self, url: str) -> RobotsPolicy:
+        """The robots.txt policy of the URL's host, fetched once; its Crawl-delay slows that origin."""
+        host = host_of(url)
+        policy = self.robots.get(host)
+        if policy is None:
+            result = await self.fetcher.fetch(
+                urljoin(url, "/robots.txt"), self.agency.hosts, verify=self.agency.tls_verify
+            )
+            self.robots_results[host] = result
+            policy = parse_robots(result.body if result.ok else None, self.settings.user_agent)
+            self.robots[host] = policy
+            delay = self.agency.crawl_delay if self.agency.crawl_delay is not None else policy.crawl_delay
+            if delay is not None:
+                self.fetcher.slot(origin_of(url), delay)
+        return policy
+
+    def _obey_robots(self) -> bool:
+        return self.settings.obey_robots and self.agency.obey_robots
+
+    async def run(self) -> SiteCrawl:
+        home = self.home
+        policy = await self._robots(home)
+        robots_result = self.robots_results[host_of(home)]
+        if robots_result.error is not None and robots_result.error != "redirect_out_of_scope":
+            # The host does not answer at all: no need to knock again for the home page.
+            failure = _site_failure(robots_result)
+            if failure is not None:
+                return SiteCrawl(failure[0], failure[1], {}, (), False)
+        if self._obey_robots() and not policy.allows(home):
+            return SiteCrawl(SiteStatus.ROBOTS_DISALLOWED, "robots.txt disallows the home page", {}, (), False)
+        result = await self.fetcher.fetch(home, self.agency.hosts, verify=self.agency.tls_verify)
+        failure = _site_failure(result)
+        if failure is not None:
+            return SiteCrawl(failure[0], failure[1], {}, (), False)
+        self.state.seen.add(home)
+        self._record(result, depth=0)
+        for sitemap in policy.sitemaps:
+            url = normalise(sitemap)
+            if url and in_scope(url, self.agency.hosts) and not url.endswith(".xml"):
+                self.state.push(url, 1, _SITEMAP)
+        await self._loop()
+        state = self.state
+        complete = not state.coverage or all(u in state.pages for u in state.coverage)
+        return SiteCrawl(
+            SiteStatus.REACHABLE,
+            "",
+            dict(state.pages),
+            tuple(sorted(state.candidates.values(), key=lambda c: (c.category, c.rank, c.url))),
+            complete,
+        )
+
+    def _should_continue(self) -> bool:
+        state = self.state
+        if self.fetched >= self.budget or not state.frontier:
+            return False
+        if self.settings.mode == "full":
+            return True
+        head = state.frontier[0]
+        if head.priority <= _SITEMAP:
+            return not (head.priority == _COVERAGE and state.resolved())
+        return head.priority == _HEADLINE and not state.resolved()
+
+    async def _loop(self) -> None:
+        inflight: dict[asyncio.Task[FetchResult], int] = {}
+        while True:
+            while len(inflight) < self.settings.per_host_concurrency and self._should_continue():
+                entry = heapq.heappop(self.state.frontier)
+                if self._obey_robots() and not (await self._robots(entry.url)).allows(entry.url):
+                    self.state.pages[entry.url] = PageRecord(entry.url, robots_blocked=True)
+                    continue
+                self.fetched += 1
+                task = asyncio.ensure_future(
+                    self.fetcher.fetch(entry.url, self.agency.hosts, verify=self.agency.tls_verify)
+                )
+                inflight[task] = entry.depth
+            if not inflight:
+                return
+            done, _ = await asyncio.wait(inflight, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                depth = inflight.pop(task)
+                self._record(task.result(), depth)
+            if self.observer is not None:
+                self.observer.page_done(self.agency, self.fetched, len(self.state.frontier), self.state.errors)
+
+    def _record(self, result: FetchResult, depth: int) -> None:
+        state = self.state
+        if result.error is not None:
+            state.errors += 1
+            state.pages[result.url] = PageRecord(result.url, result.status_code, error=result.error)
+            return
+        facts: PageFacts | None = None
+        if result.status_code < 400 or result.body:
+            facts = extract_page(
+                result.final_url,
+                result.status_code,
+                result.body,
+                content_type=result.content_type,
+                last_modified=result.last_modified,
+                as_of=state.as_of,
+            )
+        if result.status_code >= 400:
+            state.errors += 1
+        state.pages[result.url] = PageRecord(result.url, result.status_code, facts=facts)
+        if facts is None or result.status_code >= 400 or facts.not_found:
+            return
+        if depth > 0:
+            label = facts.headings[0] if facts.headings else facts.title
+            for match in self.recogniser.match_page(facts):
+                # Named only by its breadcrumb or title under a heading of its own: an article.
+                rank = 0 if match.source == "heading" or not facts.headings else 1
+                self._candidate(match.category, result.url, match.source, label, result.url, rank, True, rank == 0)
+        self._follow(facts, result.url, depth)
+
+    def _candidate(
+        self, category: str, url: str, via: str, label: str, on_page: str, rank: int, scoped: bool, menu: bool
+    ) -> None:
+        key = (category, url)
+        current = self.state.candidates.get(key)
+        if current is None or rank < current.rank:
+            self.state.candidates[key] = Candidate(category, url, via, label, on_page, rank, scoped, menu)
+        elif menu and not current.menu:
+            self.state.candidates[key] = replace(current, menu=True)
+
+    def _follow(self, facts: PageFacts, page_url: str, depth: int) -> None:
+        state = self.state
+        hosts = self.agency.hosts
+        categories_here = {c for (c, u) in state.candidates if u == page_url}
+        for link in facts.links:
+            url = normalise(link.url)
+            if url is None:
+                continue
+            scoped = in_scope(url, hosts)
+            priority = _OTHER
+            # The home page is where everything is linked from, never a category's own page.
+            matches = self.recogniser.match_link(link) if url != self.home else []
+            for match in matches:
+                # Every category is recorded, needed or not: a page that is another category's
+                # is never taken for an item of this one.
+                rank = _rank(link)
+                self._candidate(
+                    match.category, url, match.source, _label(link), page_url, rank, scoped, link.region != "main"
+                )
+                if match.category in self.needed:
+                    priority = min(priority, _CANDIDATE if rank == 0 else _HEADLINE)
+            if not scoped or looks_like_trap(url) or depth + 1 > self.settings.max_depth:
+                continue
+            if is_attachment_url(url) and priority == _OTHER:
+                continue
+            if depth == 0:
+                priority = min(priority, _COVERAGE)
+                state.coverage.add(url)
+            elif _is_sitemap_link(link):
+                priority = min(priority, _SITEMAP)
+            state.push(url, depth + 1, priority)
+        if categories_here & self.dated:
+            # A list whose items show no date: open a few items to read their own dates.
+            undated = [i.url for i in facts.items if i.date is None and i.url != page_url]
+            for url in undated[:ITEMS_TO_DATE]:
+                normal = normalise(url)
+                if normal and in_scope(normal, hosts):
+                    state.push(normal, depth + 1, _DATING)
+
+
+async def crawl_site(
+    agency: Agency,
+    obligations: tuple[Obligation, ...],
+    recogniser: Recogniser,
+    fetcher: Fetcher,
+    settings: CrawlSettings,
+    as_of: dt.date,
+    observer: CrawlObserver | None = None,
+) -> SiteCrawl:
+    """Crawl one site within its budget and return what was seen; never raises for site trouble."""
+    crawler = _SiteCrawler(agency, obligations, recogniser, fetcher, settings, as_of, observer)
+    try:
+        return await asyncio.wait_for(crawler.run(), settings.site_timeout)
+    except TimeoutError:
+        state = crawler.state
+        if not state.pages:
+            return SiteCrawl(SiteStatus.TIMEOUT, "the site did not answer in time", {}, (), False)
+        return SiteCrawl(
+            SiteStatus.REACHABLE,
+            "site time limit reached",
+            dict(state.pages),
+            tuple(state.candidates.values()),
+            False,
+        )

@@ -1,0 +1,37 @@
+"""Shared fixtures: running the CLI in-process and locating the repository's data."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from auditor.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class CliResult:
+    code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., CliResult]:
+    """Run ``auditor ARGS`` through the real entry point and capture its exit code and output."""
+
+    def run(*args: str) -> CliResult:
+        monkeypatch.setattr(sys, "argv", ["auditor", *args])
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as exit_info:
+            main()
+        captured = capsys.readouterr()
+        code = exit_info.value.code
+        return CliResult(code if isinstance(code, int) else 1, captured.out, captured.err)
+
+    return run

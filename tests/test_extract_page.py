@@ -1,0 +1,144 @@
+"""Page extraction on HTML in the shapes real Vietnamese government sites use (shared/field-notes.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from auditor.extract.page import extract_page
+from auditor.models import PageFacts
+
+AS_OF = dt.date(2026, 11, 1)
+BASE = "https://stc.ninhthuan.gov.vn/portal/KenhTin/Cong-khai-ngan-sach.aspx"
+
+LAYOUT = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head><body>
+<div id="header"><div class="logo"><img src="/portal/Photos/logo.png" alt="Sở Tài chính"></div>
+<div class="ngay-hien-tai">Thứ Năm, 26/11/2026</div></div>
+<div class="menu"><ul><li><a href="/portal/KenhTin/Gioi-thieu.aspx">Giới thiệu</a></li>
+<li><a href="/portal/KenhTin/Van-ban.aspx">Văn bản</a></li></ul></div>
+<div class="container"><div class="col-left">
+<div class="breadcrumb"><a href="/">Trang chủ</a> &gt; <a href="#">Công khai ngân sách</a></div>
+{main}
+</div><div class="col-right"><div class="box"><a href="/cong-khai-ngan-sach"><img src="/portal/Photos/2023-03-09/congkhaingansach.jpg" alt=""></a></div></div></div>
+<div id="footer">Cơ quan chủ quản: Sở Tài chính tỉnh Ninh Thuận. Điện thoại: 0259 3822 000.
+<a href="/portal/KenhTin/Thong-tin-tuyen-dung.aspx">Thông tin tuyển dụng</a></div>
+<script>var now = new Date(); document.write(now);</script>
+</body></html>"""
+
+
+def page(main: str, *, title: str = "Công khai ngân sách", status: int = 200, url: str = BASE) -> PageFacts:
+    html = LAYOUT.format(title=title, main=main)
+    return extract_page(url, status, html.encode("utf-8"), content_type="text/html; charset=utf-8", as_of=AS_OF)
+
+
+LIST = """<h2 class="title">Công khai ngân sách</h2><ul class="list-news">
+<li class="item"><a href="/portal/Pages/2026-10-20/Cong-khai-du-toan-quy-III-a1b2c3.aspx">Công khai tình hình thực hiện dự toán ngân sách quý III năm 2026</a>
+<span class="date">Ngày đăng 20/10/2026 | 02:20 PM</span></li>
+<li class="item"><a href="/portal/Pages/2026-7-15/Cong-khai-quy-II-d4e5f6.aspx">Quyết định số 12/QĐ-UBND ngày 31/10/2026 về công khai ngân sách 6 tháng đầu năm 2026</a>
+<span class="date">Ngày đăng 15/07/2026 | 09:00 AM</span></li>
+<li class="item"><a href="/portal/Pages/2026-4-10/Cong-khai-quy-I-g7h8i9.aspx">Công khai quý I (27/7/1947 - 27/7/2026)</a>
+<span class="date">Ngày đăng 10/04/2026 | 12:00 AM</span></li></ul>
+<div class="pager"><a href="?p=1">Đầu tiên</a> <a href="?p=2">Tiếp</a> <a href="?p=9">Cuối cùng</a></div>"""
+
+
+def test_list_items_take_their_own_dates_not_dates_in_titles() -> None:
+    facts = page(LIST)
+    dated = sorted((i.date for i in facts.items if i.date), reverse=True)
+    assert dated == [dt.date(2026, 10, 20), dt.date(2026, 7, 15), dt.date(2026, 4, 10)]
+    assert len(facts.items) == 3
+    assert not facts.not_found
+    assert not facts.placeholder
+
+
+def test_header_clock_date_is_not_an_item_or_page_date() -> None:
+    facts = page("<h2>Công khai ngân sách</h2><p>" + "Nội dung giới thiệu chung về ngân sách. " * 10 + "</p>")
+    assert facts.items == () or all(i.date != dt.date(2026, 11, 26) for i in facts.items)
+    assert facts.page_date != dt.date(2026, 11, 26)
+
+
+def test_links_keep_image_file_name_alt_and_region() -> None:
+    facts = page(LIST)
+    by_url = {link.url: link for link in facts.links}
+    banner = by_url["https://stc.ninhthuan.gov.vn/cong-khai-ngan-sach"]
+    assert banner.text == ""
+    assert banner.image_alt == ""
+    assert banner.image_src == "congkhaingansach.jpg"
+    assert banner.region == "side"
+    footer = by_url["https://stc.ninhthuan.gov.vn/portal/KenhTin/Thong-tin-tuyen-dung.aspx"]
+    assert footer.region == "footer"
+    assert by_url["https://stc.ninhthuan.gov.vn/portal/KenhTin/Van-ban.aspx"].region == "nav"
+
+
+def test_breadcrumb_and_headings() -> None:
+    facts = page(LIST)
+    assert facts.breadcrumb == ("Trang chủ", "Công khai ngân sách")
+    assert facts.headings[0] == "Công khai ngân sách"
+
+
+def test_placeholder_page_is_empty() -> None:
+    facts = page('<h2>Công khai ngân sách</h2><div class="content">Nội dung đang được cập nhật...</div>')
+    assert facts.placeholder
+    assert not facts.not_found
+    assert facts.items == ()
+
+
+def test_soft_404_inside_layout_with_status_200() -> None:
+    facts = page(
+        '<div class="content"><h2>Thông báo</h2><p>Trang bạn yêu cầu không tồn tại hoặc đã bị xóa.</p></div>',
+        title="Không tìm thấy trang",
+    )
+    assert facts.not_found
+
+
+def test_entities_and_bom_are_decoded() -> None:
+    html = LAYOUT.format(
+        title="C&ocirc;ng khai",
+        main='<ul class="l"><li><a href="/a1">Tin một</a> Ng&agrave;y đăng 03/07/2026</li>'
+        '<li><a href="/a2">Tin hai</a> Ng&agrave;y đăng 01/06/2026</li></ul>',
+    )
+    facts = extract_page(BASE, 200, b"\xef\xbb\xbf" + html.encode(), content_type="text/html", as_of=AS_OF)
+    assert facts.title == "Công khai"
+    assert max(i.date for i in facts.items if i.date) == dt.date(2026, 7, 3)
+
+
+def test_document_table_reads_issue_date_column_not_reference_dates() -> None:
+    table = """<table class="vanban"><tr><th>Số ký hiệu</th><th>Ngày ban hành</th><th>Trích yếu</th></tr>
+<tr><td>45/2026/QĐ-UBND</td><td>05/09/2026</td><td><a href="/vb/45">Sửa đổi Quyết định số 12/2020/QĐ-UBND ngày 31/10/2026</a></td></tr>
+<tr><td>30/2026/QĐ-UBND</td><td>14/05/2026</td><td><a href="/vb/30">Quy định về phí, lệ phí</a></td></tr></table>"""
+    facts = page(table)
+    dates = {i.url.rsplit("/", 1)[1]: i.date for i in facts.items}
+    assert dates == {"45": dt.date(2026, 9, 5), "30": dt.date(2026, 5, 14)}
+
+
+def test_future_and_invalid_dates_never_win() -> None:
+    facts = page(
+        '<ul class="news"><li><a href="/t1">Kế hoạch năm 2027</a> (16/72/2020)</li>'
+        '<li><a href="/t2">Hội nghị</a> <span>Ngày đăng 15/12/2026</span></li>'
+        '<li><a href="/t3">Thông báo</a> <span>Ngày đăng 02/02/2022</span></li></ul>'
+    )
+    assert max(i.date for i in facts.items if i.date) == dt.date(2022, 2, 2)
+
+
+def test_http_error_status_is_not_found() -> None:
+    assert page("<p>Error</p>", status=404).not_found
+
+
+def test_attachment_takes_date_from_url_or_last_modified() -> None:
+    facts = extract_page(
+        "https://stc.ninhthuan.gov.vn/documents/2026-10-05/cong-khai.pdf",
+        200,
+        b"%PDF-1.4",
+        content_type="application/pdf",
+        as_of=AS_OF,
+    )
+    assert facts.attachment
+    assert facts.page_date == dt.date(2026, 10, 5)
+    modified = extract_page(
+        "https://stc.ninhthuan.gov.vn/files/bao-cao.xlsx",
+        200,
+        b"",
+        content_type="application/vnd.ms-excel",
+        last_modified="Wed, 14 Oct 2026 08:00:00 GMT",
+        as_of=AS_OF,
+    )
+    assert modified.page_date == dt.date(2026, 10, 14)
+    assert modified.page_date_signal == "http_last_modified"
