@@ -345,7 +345,7 @@ class Link:
     title: str = ""
     image_alt: str = ""
     image_src: str = ""
-    region: str = "main"  # header | nav | side | main | footer
+    region: str = "main"  # header | nav | side | main | footer | pager
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,7 +50,8 @@ class _State:
     obligations: tuple[Obligation, ...]
     as_of: dt.date
     frontier: list[_Entry] = field(default_factory=list)
-    seen: set[str] = field(default_factory=set)
+    queued: dict[str, int] = field(default_factory=dict)  # url -> best priority it was queued with
+    taken: set[str] = field(default_factory=set)  # urls already fetched or being fetched
     pages: dict[str, PageRecord] = field(default_factory=dict)
     candidates: dict[tuple[str, str], Candidate] = field(default_factory=dict)
     coverage: set[str] = field(default_factory=set)
@@ -58,10 +59,24 @@ class _State:
     seq: itertools.count[int] = field(default_factory=itertools.count)
 
     def push(self, url: str, depth: int, priority: int) -> None:
-        if url in self.seen:
+        """Queue a URL, or queue it again with a better priority (a headline that turns out to be an item)."""
+        if url in self.taken or self.queued.get(url, priority + 1) <= priority:
             return
-        self.seen.add(url)
+        self.queued[url] = priority
         heapq.heappush(self.frontier, _Entry(priority, next(self.seq), url, depth))
+
+    def pop(self) -> _Entry | None:
+        """The best queued URL not yet taken; stale duplicates of re-queued URLs are skipped."""
+        while self.frontier:
+            entry = heapq.heappop(self.frontier)
+            if entry.url not in self.taken:
+                self.taken.add(entry.url)
+                return entry
+        return None
+
+    def discard_taken(self) -> None:
+        while self.frontier and self.frontier[0].url in self.taken:
+            heapq.heappop(self.frontier)
 
     def resolved(self) -> bool:
         """Every obligation already has a page that satisfies it: a focused crawl can stop."""
@@ -171,7 +186,7 @@ class _SiteCrawler:
         failure = _site_failure(result)
         if failure is not None:
             return SiteCrawl(failure[0], failure[1], {}, (), False)
-        self.state.seen.add(home)
+        self.state.taken.add(home)
         self._record(result, depth=0)
         for sitemap in policy.sitemaps:
             url = normalise(sitemap)
@@ -190,6 +205,7 @@ class _SiteCrawler:
 
     def _should_continue(self) -> bool:
         state = self.state
+        state.discard_taken()
         if self.fetched >= self.budget or not state.frontier:
             return False
         if self.settings.mode == "full":
@@ -203,7 +219,9 @@ class _SiteCrawler:
         inflight: dict[asyncio.Task[FetchResult], int] = {}
         while True:
             while len(inflight) < self.settings.per_host_concurrency and self._should_continue():
-                entry = heapq.heappop(self.state.frontier)
+                entry = self.state.pop()
+                if entry is None:
+                    break
                 if self._obey_robots() and not (await self._robots(entry.url)).allows(entry.url):
                     self.state.pages[entry.url] = PageRecord(entry.url, robots_blocked=True)
                     continue
@@ -244,9 +262,16 @@ class _SiteCrawler:
             return
         if depth > 0:
             label = facts.headings[0] if facts.headings else facts.title
-            for match in self.recogniser.match_page(facts):
-                # Named only by its breadcrumb or title under a heading of its own: an article.
-                rank = 0 if match.source == "heading" or not facts.headings else 1
+            matches = self.recogniser.match_page(facts)
+            crumb_categories = {m.category for m in matches if m.source == "breadcrumb"}
+            # A dated page that is no list is an article: its title may name a category without
+            # being that category's page. So is a page whose crumb names a different category.
+            article = len(facts.items) < 2 and facts.page_date is not None
+            for match in matches:
+                if match.source == "heading":
+                    rank = 1 if article or (crumb_categories and match.category not in crumb_categories) else 0
+                else:
+                    rank = 1 if facts.headings else 0
                 self._candidate(match.category, result.url, match.source, label, result.url, rank, True, rank == 0)
         self._follow(facts, result.url, depth)
 

@@ -140,6 +140,8 @@ class Recogniser:
 
     def match_link(self, link: Link) -> list[Match]:
         """Categories a link leads to, judged from its text, title, image and URL."""
+        if link.region == "pager":
+            return []
         candidates: dict[str, tuple[str, _Phrase]] = {}
         negatives: list[tuple[str, ...]] = []
         text_words = tokens(fold(link.text))
@@ -156,6 +158,7 @@ class Recogniser:
         parts = urlsplit(link.url)
         path = unquote(f"{parts.path} {parts.query}")
         path_words = tokens(fold(_CAMEL.sub(" ", path)))
+        named_by_text = bool(candidates)
         for source, raw in (("image", image), ("slug", path)):
             # "LayYKienDuThao357X50": phrases are read from the split words, joined forms from both.
             split_words = tokens(fold(_CAMEL.sub(" ", raw)))
@@ -167,36 +170,36 @@ class Recogniser:
             for category, phrase in found.items():
                 # A slug or file name is the clue of image-only and "Xem thêm" links; a link with a
                 # headline of its own is judged by that headline, not by the slug made from it.
-                if source == "slug" and (candidates or len(text_words) > MAX_GENERIC_WORDS):
+                if source == "slug" and (named_by_text or len(text_words) > MAX_GENERIC_WORDS):
                     continue
                 self._keep(candidates, category, source, phrase)
         negatives.append(path_words)
         return self._resolve(candidates, negatives)
 
     def match_page(self, facts: PageFacts) -> list[Match]:
-        """Categories a page names itself: by its own heading, else its last crumb, else its title.
+        """Categories a page names itself: by its own heading, its last crumb, or its title.
 
-        An article's breadcrumb ends with its category ("Trang chủ > Thủ tục hành chính") while its
-        heading is the article's title: a match by breadcrumb under a heading that names something
-        else marks an item of the category (source "breadcrumb"), not the category's own page.
+        Each source is judged on its own and every match says which it came from: an article's
+        breadcrumb ends with its category ("Trang chủ > Thủ tục hành chính") while its heading is the
+        article's title, and the crawler weighs the two differently.
         """
         sources: list[tuple[str, str]] = []
         if facts.headings:
             sources.append(("heading", facts.headings[0]))
         if facts.breadcrumb:
             sources.append(("breadcrumb", facts.breadcrumb[-1]))
-        # "Sở Tài chính - Công khai ngân sách": each part of the title on its own.
-        sources.extend(("page_title", part) for part in re.split(r"\s+[-|:–»]\s+", facts.title) if part)
+        if not sources:
+            # "Sở Tài chính - Công khai ngân sách": each part of the title on its own.
+            sources.extend(("page_title", part) for part in re.split(r"\s+[-|:–»]\s+", facts.title) if part)
+        found: list[Match] = []
         for source, value in sources:
             words = tokens(fold(value))
             candidates: dict[str, tuple[str, _Phrase]] = {}
             for category, phrase in self._phrases(words, self._title_by_first).items():
                 if phrase.length >= MIN_PAGE_COVERAGE * len("".join(words)):
                     self._keep(candidates, category, source, phrase)
-            matches = self._resolve(candidates, [words])
-            if matches:
-                return matches
-        return []
+            found.extend(m for m in self._resolve(candidates, [words]) if m.category not in {f.category for f in found})
+        return found
 
     @staticmethod
     def _keep(candidates: dict[str, tuple[str, _Phrase]], category: str, source: str, phrase: _Phrase) -> None:

@@ -12,6 +12,8 @@ __all__ = ["Candidate", "PageRecord", "SiteCrawl", "judge_candidate", "judge_sit
 
 # Fewer characters than this in the main area, and no list items: the page says nothing.
 MIN_CONTENT_CHARS = 200
+# A static page (contacts: an address, a phone number) says what it must in fewer.
+MIN_STATIC_CHARS = 60
 # Verdicts from the most to the least favourable: the best candidate page speaks for the category.
 _PREFERENCE = (Status.OK, Status.STALE, Status.EMPTY, Status.UNKNOWN, Status.BROKEN)
 
@@ -147,7 +149,8 @@ def judge_candidate(
         return _Verdict(Status.BROKEN, "soft_404", pages=(candidate.url,))
     if facts.placeholder:
         return _Verdict(Status.EMPTY, "placeholder_text", pages=(candidate.url,))
-    if not facts.attachment and not facts.items and facts.main_text_chars < MIN_CONTENT_CHARS:
+    least = MIN_CONTENT_CHARS if obligation.category.dated else MIN_STATIC_CHARS
+    if not facts.attachment and not facts.items and facts.main_text_chars < least:
         return _Verdict(Status.EMPTY, "no_content", pages=(candidate.url,))
     if facts.attachment:
         newest = _Verdict(

@@ -279,10 +279,15 @@ def _links(root: LexborNode, base: str, roots: dict[int, str]) -> list[Link]:
         alt = _clean(image.attributes.get("alt")) if image is not None else ""
         src = _image_file(image.attributes.get("src") or "") if image is not None else ""
         title = _clean(anchor.attributes.get("title"))
-        if text and fold(text) in _MORE_WORDS:
+        if text and fold(text).strip(" >».…") in _MORE_WORDS:
             context = _box_heading(anchor)
             if context:
                 title = f"{title} {context}".strip()
+        if (fold(text) in _PAGER_WORDS or fold(text).isdigit()) and not image:
+            # "Đầu tiên", "Tiếp", "2": followed for pagination, never evidence of a category.
+            region = "pager"
+        else:
+            region = _region(anchor, roots)
         links.append(
             Link(
                 url=url,
@@ -290,7 +295,7 @@ def _links(root: LexborNode, base: str, roots: dict[int, str]) -> list[Link]:
                 title=title,
                 image_alt=alt,
                 image_src=src,
-                region=_region(anchor, roots),
+                region=region,
             )
         )
         if len(links) >= MAX_LINKS:
@@ -497,7 +502,7 @@ def _meta_date(tree: LexborHTMLParser, as_of: dt.date) -> FoundDate | None:
 
 
 def _next_pages(links: Iterable[Link], base: str) -> tuple[str, ...]:
-    pages = [link.url for link in links if link.region == "main" and fold(link.text) in _NEXT_WORDS]
+    pages = [link.url for link in links if link.region == "pager" and fold(link.text) in _NEXT_WORDS]
     return tuple(dict.fromkeys(u for u in pages if u != base))
 
 
