@@ -41,12 +41,23 @@ app.add_typer(rules_app, name="rules")
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
+if not out.is_terminal:
+    # Logs and CI job output have no width to ask; keep the score table on one line per agency.
+    out.width = 170
 
 SitesOpt = Annotated[Path, typer.Option("--sites", help="The registry of sites (sites.yaml).")]
 RulesOpt = Annotated[Path | None, typer.Option("--rules", help="The rules folder (default: ./rules, else bundled).")]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Reference date YYYY-MM-DD (default: today).")]
 LangOpt = Annotated[str, typer.Option("--lang", help="Report language: vi or en.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")]
+ConnectToOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--connect-to",
+        help="HOST=ADDRESS:PORT: send every request for HOST to ADDRESS:PORT, keeping HOST in URLs "
+        "(a staging copy, a test server). Repeatable; hosts not listed are then refused.",
+    ),
+]
 
 
 def _bundled(name: str) -> Path:
@@ -121,21 +132,36 @@ class _Progress:
             )
 
 
+_STATUS_STYLES = {
+    Status.OK: "green",
+    Status.STALE: "yellow",
+    Status.EMPTY: "dark_orange",
+    Status.BROKEN: "red",
+    Status.MISSING: "magenta",
+    Status.UNKNOWN: "bright_black",
+}
+
+
 def _score_table(run: AuditRun, lang: str) -> Table:
-    table = Table(title=f"{t('title', lang)} — {run.province.name} ({run.as_of.isoformat()})")
+    table = Table(
+        title=f"{t('title', lang)} — {run.province.name} ({run.as_of.isoformat()})",
+        title_justify="left",
+        caption=f"* {t('advisory_note', lang)}",
+        caption_justify="left",
+    )
     table.add_column("#", justify="right")
-    table.add_column(t("agency", lang))
+    table.add_column("id", min_width=16, no_wrap=True)
+    table.add_column(t("agency", lang), max_width=46, overflow="ellipsis", no_wrap=True)
     table.add_column(t("score", lang), justify="right")
-    table.add_column(t("site", lang))
+    table.add_column(t("site", lang), no_wrap=True)
     for status in Status:
-        table.add_column(status_name(status, lang), justify="right")
-    ranked = run.ranked()
-    cards = [*ranked, *(c for c in run.scorecards if c.agency.advisory_only)]
+        table.add_column(status_name(status, lang), justify="right", style=_STATUS_STYLES[status])
+    cards = [*run.ranked(), *(c for c in run.scorecards if c.agency.advisory_only)]
     for i, card in enumerate(cards, start=1):
         counts = [str(sum(1 for f in card.findings if f.status is s) or "") for s in Status]
-        position = str(i) if not card.agency.advisory_only else t("advisory", lang)
+        position = str(i) if not card.agency.advisory_only else "*"
         score = str(card.score) if card.scored else t("not_scored", lang)
-        table.add_row(position, card.agency.name, score, card.site_status.value, *counts)
+        table.add_row(position, card.agency.id, card.agency.name, score, card.site_status.value, *counts)
     return table
 
 
@@ -176,14 +202,7 @@ def audit(
     crawl: Annotated[
         str, typer.Option("--crawl", help="focused (stop when every category is resolved) or full.")
     ] = "focused",
-    connect_to: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--connect-to",
-            help="HOST=ADDRESS:PORT: send every request for HOST to ADDRESS:PORT, keeping HOST in URLs "
-            "(a staging copy, a test server). Repeatable; hosts not listed are then refused.",
-        ),
-    ] = None,
+    connect_to: ConnectToOpt = None,
     ignore_robots: Annotated[
         bool, typer.Option("--ignore-robots", help="Only for audits the agency authorised.")
     ] = False,
@@ -246,31 +265,40 @@ def check(
     as_of: AsOfOpt = None,
     lang: LangOpt = "vi",
     out_dir: Annotated[Path, typer.Option("--out", help="Report folder.")] = Path("reports") / "check",
+    connect_to: ConnectToOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Audit one site ad hoc (an agency's self-check) and print what is missing or stale, and why."""
     agency = agency_from_options(url, agency_type, tuple(functions or ()), tuple(extra_host or ()))
     registry = Registry(province=Province(id="adhoc", name=agency.host), agencies=(agency,), source="check")
-    run = _run(registry, _rules_dir(rules), _as_of(as_of), out_dir, _lang(lang), quiet)
+    run = _run(
+        registry, _rules_dir(rules), _as_of(as_of), out_dir, _lang(lang), quiet, resolve=_connect_map(connect_to or [])
+    )
     _print_findings(run, _lang(lang))
 
 
 def _print_findings(run: AuditRun, lang: str) -> None:
+    """What a webmaster must fix: one paragraph per finding that is not ok, worst first."""
+    fixes = {c.id: c.fix.get(lang) for c in run.categories}
+    order = [Status.MISSING, Status.BROKEN, Status.EMPTY, Status.STALE, Status.UNKNOWN]
     for card in run.scorecards:
-        table = Table(title=card.agency.url)
-        for key in ("category", "status", "latest", "reason", "legal"):
-            table.add_column(t(key, lang))
-        for finding in card.findings:
-            if finding.status is Status.OK:
-                continue
-            table.add_row(
-                run.category_name(finding.category, lang),
-                status_name(finding.status, lang),
-                finding.latest_date.isoformat() if finding.latest_date else "—",
-                explain(finding, lang),
-                finding.legal_basis,
-            )
-        out.print(table)
+        score = str(card.score) if card.scored else t("not_scored", lang)
+        out.print(f"\n[bold]{card.agency.url}[/bold] — {t('score', lang)}: {score}", highlight=False)
+        failing = sorted((f for f in card.findings if f.status is not Status.OK), key=lambda f: order.index(f.status))
+        for finding in failing:
+            style = _STATUS_STYLES[finding.status]
+            name = run.category_name(finding.category, lang)
+            out.print(f"\n[{style}]■ {status_name(finding.status, lang)}[/{style}] [bold]{name}[/bold]", markup=True)
+            lines = [f"{t('reason', lang)}: {explain(finding, lang)}"]
+            if finding.latest_date:
+                lines.append(f"{t('latest', lang)}: {finding.latest_date.isoformat()}")
+            if finding.evidence_url:
+                lines.append(f"{t('evidence', lang)}: {finding.evidence_url}")
+            lines.append(f"{t('legal', lang)}: {finding.legal_basis}")
+            if finding.status is not Status.UNKNOWN:
+                lines.append(f"{t('fix', lang)}: {fixes.get(finding.category, '')}")
+            for line in lines:
+                out.print(f"  {line}", markup=False, highlight=False)
 
 
 @app.command()

@@ -150,6 +150,7 @@ class _SiteCrawler:
         self.robots_results: dict[str, FetchResult] = {}
         self.budget = agency.page_budget or settings.page_budget
         self.home = normalise(agency.url) or agency.url
+        self.links_done: dict[Link, int] = {}
         self.fetched = 0
 
     async def _robots(self, url: str) -> RobotsPolicy:
@@ -290,6 +291,11 @@ class _SiteCrawler:
         hosts = self.agency.hosts
         categories_here = {c for (c, u) in state.candidates if u == page_url}
         for link in facts.links:
+            # Menus, boxes and footers repeat on every page: a link already weighed from as close
+            # to the home page has nothing new to say.
+            if self.links_done.get(link, depth + 1) <= depth:
+                continue
+            self.links_done[link] = depth
             url = normalise(link.url)
             if url is None:
                 continue

@@ -29,7 +29,7 @@ class ScriptedServer:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def connect_map(self, *hosts: str) -> dict[str, tuple[str, int]]:
-        return {h: ("127.0.0.1", self.port) for h in hosts}
+        return dict.fromkeys(hosts, ("127.0.0.1", self.port))
 
     def hits_for_host(self, host: str) -> int:
         with self.lock:

@@ -86,6 +86,11 @@ _WORDS: dict[str, tuple[str, str]] = {
     "summary": ("Tổng hợp", "Summary"),
     "pages": ("Số trang đã đọc", "Pages read"),
     "binds": ("Áp dụng cho", "Binds"),
+    "fix": ("Cách khắc phục", "How to fix"),
+    "advisory_note": (
+        "Tổ chức Đảng, đoàn thể: kết quả mang tính khuyến nghị, không xếp hạng",
+        "Party and mass organisations: advisory results, not ranked",
+    ),
     "max_age": ("Tuổi tối đa (ngày)", "Max age (days)"),
     "scoring": (
         "Điểm = tỷ lệ có trọng số: Đạt 1; Chưa cập nhật 0,5; Trống và Liên kết hỏng 0,25; Không có 0. "
