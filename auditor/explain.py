@@ -17,11 +17,9 @@ def selector_text(selector: Selector) -> str:
 
 
 def _basis(requirement: Requirement, lang: str) -> str:
-    unverified = (
-        ""
-        if requirement.verified and requirement.instrument.verified
-        else (" (unverified)" if lang == "en" else " (chưa đối chiếu)")
-    )
+    marker = "unverified" if lang == "en" else "chưa đối chiếu"
+    checked = requirement.verified and requirement.instrument.verified
+    unverified = "" if checked or marker in requirement.citation else f" ({marker})"
     return f"{requirement.legal_basis}{unverified}"
 
 
@@ -72,16 +70,19 @@ def explain_category(rules: RuleSet, category: Category, on: dt.date, lang: str)
             if instrument.in_force(on)
             else ("not in force" if en else "không áp dụng")
         )
-        age = (
-            (f"{requirement.max_age_days} days" if en else f"{requirement.max_age_days} ngày")
-            if requirement.max_age_days
-            else ("presence only" if en else "chỉ cần có")
-        )
+        if requirement.max_age_days:
+            age = (
+                f"newest item at most {requirement.max_age_days} days old"
+                if en
+                else f"mục mới nhất không quá {requirement.max_age_days} ngày"
+            )
+        else:
+            age = "presence is enough" if en else "chỉ cần có nội dung"
         binds = ", ".join(selector_text(s) for s in requirement.applies_to)
         deadline = f"; {requirement.deadline.get(lang)}" if requirement.deadline else ""
         lines.append(
             f"- {_basis(requirement, lang)} [{period}, {state} {on.isoformat()}]: {binds}; "
-            f"{'newest item at most' if en else 'mục mới nhất không quá'} {age}{deadline}"
+            f"{age}{deadline}"
         )
     sections.append(("Why (legal basis)" if en else "Vì sao (căn cứ pháp lý)", "\n".join(lines)))
     cues = category.cues

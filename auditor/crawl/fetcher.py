@@ -7,6 +7,7 @@ import email.utils
 import socket
 import ssl
 import time
+import zlib
 from collections.abc import Container, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -20,9 +21,34 @@ from tenacity import (
 
 from ..models import CrawlSettings
 from . import defaults
+from .cache import CachedResponse, HttpCache
 from .urls import host_of, in_scope, normalise, origin_of
 
-__all__ = ["FetchResult", "Fetcher", "ResolvingTransport"]
+__all__ = ["FetchResult", "FetchStats", "Fetcher", "ResolvingTransport"]
+
+
+@dataclass
+class FetchStats:
+    """What fetching one host cost: requests sent, full bodies, 304s, and responses replayed from the cache."""
+
+    requests: int = 0
+    full: int = 0
+    not_modified: int = 0
+    replayed: int = 0
+
+    def add(self, other: FetchStats) -> None:
+        self.requests += other.requests
+        self.full += other.full
+        self.not_modified += other.not_modified
+        self.replayed += other.replayed
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "requests": self.requests,
+            "full": self.full,
+            "not_modified": self.not_modified,
+            "replayed": self.replayed,
+        }
 
 
 @dataclass(frozen=True, slots=True)

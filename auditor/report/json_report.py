@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from ..models import AuditRun, Finding, Scorecard
+from .context import ReportContext
 
 __all__ = ["SCHEMA_VERSION", "render", "run_to_dict"]
 
@@ -55,8 +56,9 @@ def _agency(card: Scorecard) -> dict[str, Any]:
     }
 
 
-def run_to_dict(run: AuditRun) -> dict[str, Any]:
-    return {
+def run_to_dict(run: AuditRun, context: ReportContext | None = None) -> dict[str, Any]:
+    context = context or ReportContext()
+    data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "as_of": run.as_of.isoformat(),
         "province": {"id": run.province.id, "name": run.province.name},
@@ -73,10 +75,47 @@ def run_to_dict(run: AuditRun) -> dict[str, Any]:
             for i in run.instruments
         ],
         "agencies": [_agency(card) for card in run.scorecards],
+        # Added fields: category names for re-rendering, and the approved exceptions applied.
+        "categories": [
+            {
+                "id": c.id,
+                "name": {"vi": c.name.vi, "en": c.name.en},
+                "fix": {"vi": c.fix.vi, "en": c.fix.en},
+                "dated": c.dated,
+            }
+            for c in run.categories
+        ],
+        "exceptions": [
+            {
+                "agency": w.agency,
+                "category": w.category,
+                "kind": w.kind.value,
+                "url": w.url,
+                "reason": w.reason,
+                "approved_by": w.approved_by,
+                "expires": w.expires.isoformat(),
+                "active": w.active(run.as_of),
+            }
+            for w in context.waivers
+        ],
     }
+    if context.comparison is not None:
+        comparison = context.comparison
+        data["previous_as_of"] = comparison.old_as_of.isoformat()
+        data["changes"] = [
+            {
+                "agency": c.agency,
+                "category": c.category,
+                "change": c.kind.value,
+                "before": c.before.value if c.before else None,
+                "after": c.after.value if c.after else None,
+            }
+            for c in comparison.changes
+        ]
+    return data
 
 
-def render(run: AuditRun, lang: str = "vi") -> str:
+def render(run: AuditRun, lang: str = "vi", context: ReportContext | None = None) -> str:
     """Deterministic JSON: fixed key order, agencies by id, no timestamps but as_of."""
     del lang  # the contract is language-neutral: codes, not sentences
-    return json.dumps(run_to_dict(run), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(run_to_dict(run, context), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,230 @@
+"""Reading a results.json back into an AuditRun (for ``auditor report``, ``auditor diff`` and history)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError
+from ..models import (
+    Agency,
+    AgencyType,
+    AuditRun,
+    Category,
+    Cues,
+    Evidence,
+    Finding,
+    Instrument,
+    LocalText,
+    Province,
+    Scorecard,
+    SiteStatus,
+    Status,
+)
+from .context import Waiver, WaiverKind
+from .json_report import SCHEMA_VERSION
+
+__all__ = ["load_results", "load_waivers_of"]
+
+
+class _Node:
+    """A JSON value with the path to it, so every error names the file and the key."""
+
+    def __init__(self, value: Any, path: str, key: str) -> None:
+        self.value = value
+        self.path = path
+        self.key = key
+
+    def error(self, message: str, key: str | None = None) -> ConfigError:
+        return ConfigError(message, path=self.path, key=key if key is not None else self.key)
+
+    def _sub(self, key: str | int) -> str:
+        if isinstance(key, int):
+            return f"{self.key}[{key}]"
+        return f"{self.key}.{key}" if self.key else key
+
+    def child(self, key: str) -> _Node:
+        if not isinstance(self.value, dict):
+            raise self.error("expected an object")
+        if key not in self.value:
+            raise self.error("required key is missing", self._sub(key))
+        return _Node(self.value[key], self.path, self._sub(key))
+
+    def optional(self, key: str, default: Any) -> _Node:
+        if isinstance(self.value, dict) and key in self.value and self.value[key] is not None:
+            return self.child(key)
+        return _Node(default, self.path, self._sub(key))
+
+    def items(self) -> list[_Node]:
+        if not isinstance(self.value, list):
+            raise self.error("expected a list")
+        return [_Node(v, self.path, self._sub(i)) for i, v in enumerate(self.value)]
+
+    def text(self) -> str:
+        if not isinstance(self.value, str):
+            raise self.error(f"expected a string, got {json.dumps(self.value)[:40]}")
+        return self.value
+
+    def maybe_text(self) -> str | None:
+        return None if self.value is None else self.text()
+
+    def integer(self) -> int:
+        if isinstance(self.value, bool) or not isinstance(self.value, int):
+            raise self.error(f"expected an integer, got {json.dumps(self.value)[:40]}")
+        return self.value
+
+    def maybe_integer(self) -> int | None:
+        return None if self.value is None else self.integer()
+
+    def boolean(self) -> bool:
+        if not isinstance(self.value, bool):
+            raise self.error("expected true or false")
+        return self.value
+
+    def date(self) -> dt.date:
+        try:
+            return dt.date.fromisoformat(self.text())
+        except ValueError:
+            raise self.error(f"{self.value!r} is not a date; use YYYY-MM-DD") from None
+
+    def maybe_date(self) -> dt.date | None:
+        return None if self.value is None else self.date()
+
+    def choice(self, allowed: type[Any]) -> Any:
+        value = self.text()
+        try:
+            return allowed(value)
+        except ValueError:
+            names = ", ".join(m.value for m in allowed)
+            raise self.error(f"{value!r} is not allowed; one of: {names}") from None
+
+    def local(self, fallback: str) -> LocalText:
+        if isinstance(self.value, dict):
+            return LocalText(self.child("vi").text(), self.child("en").text())
+        return LocalText(fallback, fallback)
+
+
+def _finding(node: _Node) -> Finding:
+    ev = node.optional("evidence", {})
+    return Finding(
+        category=node.child("category").text(),
+        status=node.child("status").choice(Status),
+        evidence_url=node.child("evidence_url").maybe_text(),
+        latest_date=node.child("latest_date").maybe_date(),
+        reason=node.child("reason").text(),
+        legal_basis=node.child("legal_basis").text(),
+        requirements=tuple(n.text() for n in node.optional("requirements", []).items()),
+        max_age_days=node.optional("max_age_days", None).maybe_integer(),
+        weight=node.optional("weight", 1).integer(),
+        advisory=node.optional("advisory", False).boolean(),
+        evidence=Evidence(
+            pages=tuple(n.text() for n in ev.optional("pages", []).items()),
+            link_text=ev.optional("link_text", "").text(),
+            found_via=ev.optional("found_via", "").text(),
+            newest_title=ev.optional("newest_title", "").text(),
+            newest_url=ev.optional("newest_url", "").text(),
+            date_signal=ev.optional("date_signal", "").text(),
+            items_seen=ev.optional("items_seen", 0).integer(),
+        ),
+    )
+
+
+def _scorecard(node: _Node) -> Scorecard:
+    agency = Agency(
+        id=node.child("id").text(),
+        name=node.child("name").text(),
+        type=node.child("type").choice(AgencyType),
+        functions=tuple(n.text() for n in node.optional("functions", []).items()),
+        url=node.child("url").text(),
+    )
+    findings = tuple(_finding(n) for n in node.child("findings").items())
+    score = node.child("score").integer()
+    return Scorecard(
+        agency=agency,
+        site_status=node.optional("site_status", "reachable").choice(SiteStatus),
+        site_reason=node.optional("site_detail", "").text(),
+        findings=findings,
+        score=score,
+        scored=node.optional("scored", True).boolean(),
+        pages_fetched=node.optional("pages_fetched", 0).integer(),
+    )
+
+
+def _instrument(node: _Node) -> Instrument:
+    short = node.child("short").text()
+    return Instrument(
+        id=node.child("id").text(),
+        short=short,
+        title=LocalText(short, short),
+        effective_from=node.child("effective_from").date(),
+        effective_until=node.optional("effective_until", None).maybe_date(),
+        verified=node.optional("verified", False).boolean(),
+        source="",
+    )
+
+
+def _category(node: _Node) -> Category:
+    category_id = node.child("id").text()
+    return Category(
+        id=category_id,
+        name=node.child("name").local(category_id),
+        description=LocalText("", ""),
+        fix=node.optional("fix", None).local(""),
+        dated=node.optional("dated", False).boolean(),
+        cues=Cues(labels=()),
+    )
+
+
+def _waiver(node: _Node) -> Waiver:
+    return Waiver(
+        agency=node.child("agency").text(),
+        category=node.child("category").text(),
+        kind=node.child("kind").choice(WaiverKind),
+        reason=node.child("reason").text(),
+        approved_by=node.child("approved_by").text(),
+        expires=node.child("expires").date(),
+        url=node.optional("url", None).maybe_text(),
+    )
+
+
+def _read(path: Path) -> _Node:
+    shown = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("no such file", path=shown) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read: {exc}", path=shown) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"not JSON: {exc.msg} (column {exc.colno})", path=shown, line=exc.lineno) from None
+    root = _Node(data, shown, "")
+    if not isinstance(data, dict):
+        raise root.error("expected a results.json object")
+    version = root.child("schema_version").integer()
+    if version != SCHEMA_VERSION:
+        raise root.error(f"schema_version {version} is not supported; this auditor reads {SCHEMA_VERSION}", "schema_version")
+    return root
+
+
+def load_results(path: Path) -> AuditRun:
+    """A results.json as an AuditRun; a file that is not one raises ConfigError naming file and key."""
+    root = _read(path)
+    province = root.child("province")
+    return AuditRun(
+        as_of=root.child("as_of").date(),
+        province=Province(id=province.child("id").text(), name=province.child("name").text()),
+        ruleset_version=root.optional("ruleset_version", "").text(),
+        instruments=tuple(_instrument(n) for n in root.optional("instruments", []).items()),
+        scorecards=tuple(_scorecard(n) for n in root.child("agencies").items()),
+        tool_version=root.optional("tool_version", "").text(),
+        categories=tuple(_category(n) for n in root.optional("categories", []).items()),
+    )
+
+
+def load_waivers_of(path: Path) -> tuple[Waiver, ...]:
+    """The exceptions a results.json was rendered with (its ``exceptions`` list)."""
+    return tuple(_waiver(n) for n in _read(path).optional("exceptions", []).items())
