@@ -189,6 +189,19 @@ def _retry_after(value: str | None) -> float | None:
         return max(0.0, parsed.timestamp() - time.time())
 
 
+@dataclass
+class _Breaker:
+    """A circuit breaker per origin: after repeated failures, stop knocking for the rest of the run."""
+
+    failures: int = 0
+    last_error: str = ""
+    last_detail: str = ""
+
+    @property
+    def open(self) -> bool:
+        return self.failures >= defaults.BREAKER_FAILURES
+
+
 class Fetcher:
     """The audit's only HTTP client; one per run, shared by every site."""
 
@@ -198,14 +211,29 @@ class Fetcher:
         *,
         resolve: Mapping[str, tuple[str, int]] | None = None,
         plain_http: bool = False,
+        cache: HttpCache | None = None,
     ) -> None:
         self.settings = settings
         self._resolve = dict(resolve or {})
         self._plain_http = plain_http
         self._clients: dict[bool, httpx.AsyncClient] = {}
         self._slots: dict[str, _HostSlot] = {}
+        self._breakers: dict[str, _Breaker] = {}
         self._global = asyncio.Semaphore(settings.global_concurrency)
+        self.cache = cache
+        self.stats: dict[str, FetchStats] = {}
         self.requests_sent = 0
+
+    def stats_for(self, hosts: Container[str] | None = None) -> FetchStats:
+        """Fetch counts summed over ``hosts`` (all hosts when None)."""
+        total = FetchStats()
+        for host, stats in self.stats.items():
+            if hosts is None or host in hosts:
+                total.add(stats)
+        return total
+
+    def _stats(self, url: str) -> FetchStats:
+        return self.stats.setdefault(host_of(url), FetchStats())
 
     def _client(self, verify: bool) -> httpx.AsyncClient:
         client = self._clients.get(verify)
@@ -224,7 +252,12 @@ class Fetcher:
                 verify=verify,
                 timeout=timeout,
                 follow_redirects=False,
-                headers={"User-Agent": self.settings.user_agent, "Accept-Language": "vi,en;q=0.5"},
+                headers={
+                    "User-Agent": self.settings.user_agent,
+                    "Accept-Language": "vi,en;q=0.5",
+                    # Only encodings decoded here under the decompression cap (see _read_body).
+                    "Accept-Encoding": "gzip, deflate",
+                },
                 limits=httpx.Limits(max_connections=self.settings.global_concurrency * 2),
             )
             self._clients[verify] = client
@@ -256,6 +289,7 @@ class Fetcher:
                     self.settings.page_timeout,
                 )
             except TimeoutError:
+                self._failed(current, "timeout", "page took too long")
                 return FetchResult(url=url, final_url=current, error="timeout", detail="page took too long")
             if result.error or result.status_code not in (301, 302, 303, 307, 308):
                 return replace(result, url=url)
@@ -281,7 +315,39 @@ class Fetcher:
             current = target
         return FetchResult(url=url, final_url=current, error="redirect_loop", detail="too many redirects")
 
+    def _failed(self, url: str, error: str, detail: str) -> None:
+        breaker = self._breakers.setdefault(origin_of(url), _Breaker())
+        breaker.failures += 1
+        breaker.last_error, breaker.last_detail = error, detail
+
+    def _replay(self, url: str, entry: CachedResponse) -> FetchResult | None:
+        body = self.cache.body(entry) if self.cache is not None else None
+        if body is None:
+            return None
+        return FetchResult(
+            url=url,
+            final_url=url,
+            status_code=entry.status_code,
+            content_type=entry.content_type,
+            last_modified=entry.last_modified,
+            body=body,
+            detail=entry.location,
+            truncated=entry.truncated,
+        )
+
     async def _fetch_once(self, url: str, *, verify: bool, method: str) -> FetchResult:
+        cached = self.cache.lookup(url) if self.cache is not None and method == "GET" else None
+        if cached is not None and self.cache is not None and self.cache.replayable(cached):
+            replayed = self._replay(url, cached)
+            if replayed is not None:
+                self._stats(url).replayed += 1
+                return replayed
+        if cached is not None and self._replay(url, cached) is None:
+            cached = None
+        breaker = self._breakers.get(origin_of(url))
+        if breaker is not None and breaker.open:
+            detail = f"{breaker.failures} failures in a row, not retried: {breaker.last_detail}"
+            return FetchResult(url=url, final_url=url, error=breaker.last_error, detail=detail)
         slot = self.slot(origin_of(url))
         try:
             async for attempt in AsyncRetrying(
@@ -293,11 +359,16 @@ class Fetcher:
                 with attempt:
                     async with self._global, slot.semaphore:
                         await slot.wait_turn()
-                        return await self._request(url, verify=verify, method=method)
+                        result = await self._request(url, verify=verify, method=method, cached=cached)
+                        self._breakers.pop(origin_of(url), None)
+                        return result
         except _Retryable as exc:
+            if exc.status >= 500:
+                self._failed(url, "server_error", f"HTTP {exc.status}")
             return FetchResult(url=url, final_url=url, status_code=exc.status)
         except httpx.TransportError as exc:
             reason, detail = _classify(exc)
+            self._failed(url, reason, detail)
             return FetchResult(url=url, final_url=url, error=reason, detail=detail)
         raise AssertionError("unreachable")  # pragma: no cover - AsyncRetrying always returns or raises
 
@@ -308,39 +379,86 @@ class Fetcher:
         base: float = wait_exponential_jitter(multiplier=0.5, max=8.0, jitter=0.5)(retry_state)  # type: ignore[arg-type]
         return base
 
-    async def _request(self, url: str, *, verify: bool, method: str) -> FetchResult:
+    async def _request(self, url: str, *, verify: bool, method: str, cached: CachedResponse | None) -> FetchResult:
         self.requests_sent += 1
+        stats = self._stats(url)
+        stats.requests += 1
         client = self._client(verify)
-        async with client.stream(method, url) as response:
+        headers = cached.validators if cached is not None else {}
+        async with client.stream(method, url, headers=headers) as response:
             status = response.status_code
             if status in defaults.RETRY_HTTP_CODES:
                 raise _Retryable(status, _retry_after(response.headers.get("retry-after")))
-            if status in (301, 302, 303, 307, 308):
-                return FetchResult(
-                    url=url,
-                    final_url=url,
-                    status_code=status,
-                    detail=response.headers.get("location", ""),
-                )
-            body = bytearray()
-            truncated = False
+            if status == 304 and cached is not None and self.cache is not None:
+                stats.not_modified += 1
+                replayed = self._replay(url, self.cache.touch(cached))
+                if replayed is not None:
+                    return replayed
+            location = response.headers.get("location", "")
             content_type = response.headers.get("content-type", "")
-            if method == "GET" and _wanted(content_type, url):
-                async for chunk in response.aiter_bytes():
-                    body.extend(chunk)
-                    if len(body) > self.settings.max_page_bytes:
-                        del body[self.settings.max_page_bytes :]
-                        truncated = True
-                        break
-            return FetchResult(
-                url=url,
-                final_url=str(response.url) if host_of(str(response.url)) == host_of(url) else url,
-                status_code=status,
-                content_type=content_type,
-                last_modified=response.headers.get("last-modified"),
-                body=bytes(body),
-                truncated=truncated,
-            )
+            body = b""
+            truncated = False
+            if status in (301, 302, 303, 307, 308):
+                result = FetchResult(url=url, final_url=url, status_code=status, detail=location)
+            else:
+                if method == "GET" and _wanted(content_type, url):
+                    body, truncated = await _read_body(response, self.settings.max_page_bytes)
+                stats.full += 1
+                result = FetchResult(
+                    url=url,
+                    final_url=str(response.url) if host_of(str(response.url)) == host_of(url) else url,
+                    status_code=status,
+                    content_type=content_type,
+                    last_modified=response.headers.get("last-modified"),
+                    body=body,
+                    truncated=truncated,
+                )
+            if self.cache is not None and method == "GET":
+                self.cache.store(
+                    url,
+                    status_code=status,
+                    content_type=content_type,
+                    last_modified=response.headers.get("last-modified"),
+                    etag=response.headers.get("etag"),
+                    location=location,
+                    body=body,
+                    truncated=truncated,
+                )
+            return result
+
+
+async def _read_body(response: httpx.Response, cap: int) -> tuple[bytes, bool]:
+    """The decoded body, at most ``cap`` bytes of it, reading at most ``cap`` bytes off the wire.
+
+    gzip and deflate are inflated here a bounded slice at a time, so a small compressed body that
+    expands to gigabytes (a gzip bomb) stops at the cap instead of exhausting memory.
+    """
+    encoding = response.headers.get("content-encoding", "").strip().lower()
+    body = bytearray()
+    if encoding not in ("", "identity", "gzip", "x-gzip", "deflate"):
+        # An encoding we did not ask for: httpx decodes it (one chunk at a time), still capped.
+        async for chunk in response.aiter_bytes():
+            body.extend(chunk)
+            if len(body) > cap:
+                return bytes(body[:cap]), True
+        return bytes(body), False
+    inflater = zlib.decompressobj(zlib.MAX_WBITS | 32) if encoding else None
+    raw_read = 0
+    async for chunk in response.aiter_raw():
+        raw_read += len(chunk)
+        if inflater is None:
+            body.extend(chunk)
+        else:
+            data = chunk
+            try:
+                while data and len(body) <= cap:
+                    body.extend(inflater.decompress(data, cap + 1 - len(body)))
+                    data = inflater.unconsumed_tail
+            except zlib.error:
+                return bytes(body[:cap]), True
+        if len(body) > cap or raw_read > cap:
+            return bytes(body[:cap]), True
+    return bytes(body), False
 
 
 def _wanted(content_type: str, url: str) -> bool:
