@@ -17,10 +17,16 @@ from .config import agency_from_options, load_registry, load_rules
 from .errors import AuditorError, ConfigError
 from .evaluate.recognise import Recogniser
 from .explain import category_rows, explain_category
+from .gates import Gates, parse_fail_under, province_score
+from .history import compare, prepare
 from .models import Agency, AuditRun, Province, Registry, Scorecard, Status
-from .pipeline import AuditOptions, default_settings, run_audit
+from .pipeline import AuditOptions, default_settings, run_audit, write_reports
+from .report import DEFAULT_FORMATS, FORMATS
+from .report.context import ChangeKind, Comparison, Waiver
 from .report.i18n import explain, status_name, t
+from .report.load import load_results, load_waivers_of
 from .rulecases import load_cases, recognised
+from .waivers import EXCEPTIONS_FILE, load_waivers
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_GATE_FAILED", "EXIT_OK", "app", "main"]
 
@@ -50,6 +56,17 @@ RulesOpt = Annotated[Path | None, typer.Option("--rules", help="The rules folder
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Reference date YYYY-MM-DD (default: today).")]
 LangOpt = Annotated[str, typer.Option("--lang", help="Report language: vi or en.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")]
+CacheOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--cache",
+        help="HTTP cache folder (default: .auditor-cache next to the report folder): unchanged pages cost "
+        "a 304 next time, and a killed run started again with the same arguments resumes from it.",
+    ),
+]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the HTTP cache.")]
+# The bundled sample portal speaks plain HTTP for every host (tests run `audit` against it).
+PlainHttpOpt = Annotated[bool, typer.Option("--plain-http", hidden=True)]
 ConnectToOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -175,18 +192,95 @@ def _run(
     resolve: dict[str, tuple[str, int]] | None = None,
     settings: dict[str, object] | None = None,
     plain_http: bool = False,
+    cache_dir: Path | None = None,
+    formats: tuple[str, ...] | None = None,
+    waivers: tuple[Waiver, ...] = (),
+    gates: Gates | None = None,
 ) -> AuditRun:
     rules = load_rules(rules_dir, province=registry.province.id)
     options = AuditOptions(
-        as_of=as_of, settings=default_settings(**(settings or {})), resolve=resolve, lang=lang, plain_http=plain_http
+        as_of=as_of,
+        settings=default_settings(**(settings or {})),
+        resolve=resolve,
+        lang=lang,
+        plain_http=plain_http,
+        cache_dir=cache_dir,
+        **({"formats": formats} if formats else {}),
     )
     with _Progress(quiet, len(registry.agencies)) as progress:
-        run, written = run_audit(registry, rules, options, out_dir, progress)
+        run, context, written = run_audit(registry, rules, options, out_dir, progress, waivers=waivers)
     out.print(_score_table(run, lang))
+    if context.comparison is not None:
+        _print_comparison(context.comparison, run, lang)
     if not quiet:
         for path in written:
             err.print(f"wrote {path}")
+    _check_gates(gates, run, context.comparison, lang)
     return run
+
+
+def _print_comparison(comparison: Comparison, run: AuditRun, lang: str) -> None:
+    """What changed since the previous run: newly failing, fixed, still failing."""
+    out.print(f"\n[bold]{t('changes', lang)}[/bold] ({t('previous', lang)}: {comparison.old_as_of.isoformat()})")
+    for kind in (ChangeKind.NEWLY_FAILING, ChangeKind.FIXED, ChangeKind.UNCHANGED):
+        changes = comparison.of_kind(kind)
+        out.print(f"{t(kind.value, lang)}: {len(changes)}", markup=False)
+        if kind is ChangeKind.UNCHANGED:
+            continue
+        for change in changes:
+            before = status_name(change.before, lang) if change.before else "—"
+            after = status_name(change.after, lang) if change.after else "—"
+            out.print(
+                f"  {change.agency} {change.category} ({run.category_name(change.category, lang)}): {before} → {after}",
+                markup=False,
+                highlight=False,
+            )
+
+
+def _check_gates(gates: Gates | None, run: AuditRun, comparison: Comparison | None, lang: str) -> None:
+    """Exit 1 when a requested CI gate fails; the reports are already written."""
+    if gates is None:
+        return
+    failures = gates.check(run, comparison)
+    for failure in failures:
+        err.print(f"{t('gate_failed', lang)}: {failure}", markup=False)
+    if failures:
+        raise typer.Exit(EXIT_GATE_FAILED)
+
+
+FormatOpt = Annotated[
+    list[str] | None,
+    typer.Option("--format", help=f"Report formats to write (repeatable; default all): {', '.join(FORMATS)}."),
+]
+ExceptionsOpt = Annotated[
+    Path | None,
+    typer.Option("--exceptions", help=f"Approved exceptions (default: {EXCEPTIONS_FILE} next to sites.yaml)."),
+]
+FailUnderOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--fail-under",
+        help="Exit 1 if the province score (SCORE) or an agency's score (AGENCY=SCORE) is below. Repeatable.",
+    ),
+]
+FailOnRegressionOpt = Annotated[
+    bool, typer.Option("--fail-on-regression", help="Exit 1 if a finding is newly failing since the previous run.")
+]
+FailOnUnknownOpt = Annotated[
+    int | None, typer.Option("--fail-on-unknown", min=0, help="Exit 1 if more than N binding findings are unknown.")
+]
+
+
+def _formats(values: list[str] | None) -> tuple[str, ...]:
+    for value in values or ():
+        if value not in FORMATS:
+            raise ConfigError(f"{value!r} is not a format; use {', '.join(FORMATS)}", key="--format")
+    return tuple(dict.fromkeys(values)) if values else DEFAULT_FORMATS
+
+
+def _gates(fail_under: list[str] | None, fail_on_regression: bool, fail_on_unknown: int | None) -> Gates:
+    province, agencies = parse_fail_under(fail_under or [])
+    return Gates(province, tuple(sorted(agencies.items())), fail_on_regression, fail_on_unknown)
 
 
 @app.command()
@@ -206,14 +300,30 @@ def audit(
     ignore_robots: Annotated[
         bool, typer.Option("--ignore-robots", help="Only for audits the agency authorised.")
     ] = False,
+    cache: CacheOpt = None,
+    no_cache: NoCacheOpt = False,
+    plain_http: PlainHttpOpt = False,
     quiet: QuietOpt = False,
+    formats: FormatOpt = None,
+    exceptions: ExceptionsOpt = None,
+    fail_under: FailUnderOpt = None,
+    fail_on_regression: FailOnRegressionOpt = False,
+    fail_on_unknown: FailOnUnknownOpt = None,
 ) -> None:
-    """Audit every agency in sites.yaml and write results.json, summary.md and index.html."""
+    """Audit every agency in sites.yaml and write the run folder (results.json, index.html, …)."""
     date = _as_of(as_of)
     language = _lang(lang)
+    chosen_formats = _formats(formats)
+    gates = _gates(fail_under, fail_on_regression, fail_on_unknown)
     if crawl not in ("focused", "full"):
         raise ConfigError(f"{crawl!r} is not a crawl mode; use focused or full", key="--crawl")
     registry = load_registry(sites)
+    exceptions_file = exceptions or sites.parent / EXCEPTIONS_FILE
+    waivers = (
+        load_waivers(exceptions_file, agencies=frozenset(a.id for a in registry.agencies))
+        if exceptions is not None or exceptions_file.is_file()
+        else ()
+    )
     overrides: dict[str, object] = {"mode": crawl, "obey_robots": not ignore_robots}
     for key, value in (
         ("page_budget", page_budget),
@@ -222,16 +332,88 @@ def audit(
     ):
         if value is not None:
             overrides[key] = value
+    report_dir = out_dir or Path("reports") / date.isoformat()
     _run(
         registry,
         _rules_dir(rules),
         date,
-        out_dir or Path("reports") / date.isoformat(),
+        report_dir,
         language,
         quiet,
         resolve=_connect_map(connect_to or []),
         settings=overrides,
+        plain_http=plain_http,
+        cache_dir=_cache_dir(cache, no_cache, report_dir),
+        formats=chosen_formats,
+        waivers=waivers,
+        gates=gates,
     )
+
+
+def _results_path(path: Path) -> Path:
+    """A results.json, or a run folder holding one."""
+    return path / "results.json" if path.is_dir() else path
+
+
+@app.command()
+def report(
+    results: Annotated[Path, typer.Argument(help="A results.json (or its run folder) to render again.")],
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Report folder (default: the results' folder).")] = None,
+    lang: LangOpt = "vi",
+    formats: FormatOpt = None,
+    exceptions: ExceptionsOpt = None,
+    fail_under: FailUnderOpt = None,
+    fail_on_regression: FailOnRegressionOpt = False,
+    fail_on_unknown: FailOnUnknownOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Render the reports of a results.json again, without crawling (history: sibling run folders)."""
+    language, chosen_formats = _lang(lang), _formats(formats)
+    gates = _gates(fail_under, fail_on_regression, fail_on_unknown)
+    source = _results_path(results)
+    run = load_results(source)
+    waivers = load_waivers(exceptions) if exceptions is not None else load_waivers_of(source)
+    target = out_dir or source.parent
+    run, context = prepare(run, target, waivers)
+    written = write_reports(run, target, chosen_formats, language, context)
+    out.print(_score_table(run, language))
+    if context.comparison is not None:
+        _print_comparison(context.comparison, run, language)
+    if not quiet:
+        for path in written:
+            err.print(f"wrote {path}")
+    _check_gates(gates, run, context.comparison, language)
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The earlier results.json (or run folder).")],
+    new: Annotated[Path, typer.Argument(help="The later results.json (or run folder).")],
+    lang: LangOpt = "vi",
+    fail_on_regression: FailOnRegressionOpt = False,
+) -> None:
+    """Compare two runs: newly missing or stale, fixed, still failing, and each agency's score."""
+    language = _lang(lang)
+    before, after = load_results(_results_path(old)), load_results(_results_path(new))
+    comparison = compare(before, after)
+    _print_comparison(comparison, after, language)
+    table = Table(title=t("score", language), title_justify="left")
+    for heading in ("id", comparison.old_as_of.isoformat(), comparison.new_as_of.isoformat(), "Δ"):
+        table.add_column(heading, justify="left" if heading == "id" else "right")
+    for agency, was, now in comparison.scores:
+        delta = f"{now - was:+d}" if was is not None and now is not None else ""
+        table.add_row(agency, "-" if was is None else str(was), "-" if now is None else str(now), delta)
+    out.print(table)
+    scores = (province_score(before), province_score(after))
+    out.print(f"{t('province_score', language)}: {scores[0]} → {scores[1]}", markup=False)
+    _check_gates(Gates(fail_on_regression=fail_on_regression), after, comparison, language)
+
+
+def _cache_dir(option: Path | None, disabled: bool, out_dir: Path) -> Path | None:
+    """--cache, else .auditor-cache next to the report folder (shared by monthly report folders)."""
+    if disabled:
+        return None
+    return option if option is not None else out_dir.resolve().parent / ".auditor-cache"
 
 
 def _connect_map(entries: list[str]) -> dict[str, tuple[str, int]] | None:
@@ -266,13 +448,22 @@ def check(
     lang: LangOpt = "vi",
     out_dir: Annotated[Path, typer.Option("--out", help="Report folder.")] = Path("reports") / "check",
     connect_to: ConnectToOpt = None,
+    cache: CacheOpt = None,
+    no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Audit one site ad hoc (an agency's self-check) and print what is missing or stale, and why."""
     agency = agency_from_options(url, agency_type, tuple(functions or ()), tuple(extra_host or ()))
     registry = Registry(province=Province(id="adhoc", name=agency.host), agencies=(agency,), source="check")
     run = _run(
-        registry, _rules_dir(rules), _as_of(as_of), out_dir, _lang(lang), quiet, resolve=_connect_map(connect_to or [])
+        registry,
+        _rules_dir(rules),
+        _as_of(as_of),
+        out_dir,
+        _lang(lang),
+        quiet,
+        resolve=_connect_map(connect_to or []),
+        cache_dir=_cache_dir(cache, no_cache, out_dir),
     )
     _print_findings(run, _lang(lang))
 

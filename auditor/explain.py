@@ -80,10 +80,7 @@ def explain_category(rules: RuleSet, category: Category, on: dt.date, lang: str)
             age = "presence is enough" if en else "chỉ cần có nội dung"
         binds = ", ".join(selector_text(s) for s in requirement.applies_to)
         deadline = f"; {requirement.deadline.get(lang)}" if requirement.deadline else ""
-        lines.append(
-            f"- {_basis(requirement, lang)} [{period}, {state} {on.isoformat()}]: {binds}; "
-            f"{age}{deadline}"
-        )
+        lines.append(f"- {_basis(requirement, lang)} [{period}, {state} {on.isoformat()}]: {binds}; {age}{deadline}")
     sections.append(("Why (legal basis)" if en else "Vì sao (căn cứ pháp lý)", "\n".join(lines)))
     cues = category.cues
     recognised = [

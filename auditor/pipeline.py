@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import os
 import shutil
 import tempfile
@@ -14,16 +15,20 @@ from typing import Protocol
 
 from . import __version__
 from .crawl import defaults
+from .crawl.cache import HttpCache
 from .crawl.fetcher import Fetcher
 from .errors import OutputError
 from .evaluate.recognise import Recogniser
 from .evaluate.verdict import judge_site
+from .history import prepare
 from .models import Agency, AuditRun, CrawlSettings, Registry, RuleSet, Scorecard
-from .report import FORMATS
+from .report import FORMATS, ReportContext
+from .report.context import Waiver
 from .score import score_findings
 from .sitecrawl import CrawlObserver, crawl_site
 
 __all__ = [
+    "FETCH_STATS_FILE",
     "AuditObserver",
     "AuditOptions",
     "audit",
@@ -51,6 +56,13 @@ class AuditOptions:
     plain_http: bool = False  # only for the bundled sample portal, which serves every host over HTTP
     formats: Sequence[str] = ("json", "markdown", "html")
     lang: str = "vi"
+    # The HTTP cache folder: conditional requests next time, and a killed run resumes from it.
+    cache_dir: Path | None = None
+
+
+# Written into the cache folder after each run: what the crawl cost per agency (requests, full
+# bodies, 304s, replays). Not in results.json, which must not depend on what was cached.
+FETCH_STATS_FILE = "fetch-stats.json"
 
 
 def default_settings(**overrides: object) -> CrawlSettings:
@@ -98,13 +110,17 @@ async def audit(
 ) -> AuditRun:
     """Audit every agency of the registry concurrently; a failing site is data, never an exception."""
     recogniser = Recogniser(rules.categories)
-    fetcher = Fetcher(options.settings, resolve=options.resolve, plain_http=options.plain_http)
+    cache = _open_cache(registry, rules, options)
+    fetcher = Fetcher(options.settings, resolve=options.resolve, plain_http=options.plain_http, cache=cache)
     try:
         scorecards = await asyncio.gather(
             *(_audit_agency(a, rules, recogniser, fetcher, options, observer) for a in registry.agencies)
         )
     finally:
         await fetcher.aclose()
+    if cache is not None:
+        _write_fetch_stats(cache, registry, fetcher)
+        cache.finish()
     return AuditRun(
         as_of=options.as_of,
         province=registry.province,
@@ -116,7 +132,34 @@ async def audit(
     )
 
 
-def write_reports(run: AuditRun, out_dir: Path, formats: Sequence[str], lang: str) -> list[Path]:
+def _open_cache(registry: Registry, rules: RuleSet, options: AuditOptions) -> HttpCache | None:
+    """The run's cache; the same arguments as an unfinished run resume it (see ``auditor.crawl.cache``)."""
+    if options.cache_dir is None:
+        return None
+    run_key = repr((registry.province, registry.agencies, rules.version, options.as_of, options.settings))
+    cache = HttpCache(options.cache_dir, run_key)
+    try:
+        cache.begin()
+    except OSError as exc:
+        raise OutputError(f"{options.cache_dir}: cannot use the cache folder: {exc.strerror or exc}") from None
+    return cache
+
+
+def _write_fetch_stats(cache: HttpCache, registry: Registry, fetcher: Fetcher) -> None:
+    agencies = {a.id: fetcher.stats_for(a.hosts).as_dict() for a in sorted(registry.agencies, key=lambda a: a.id)}
+    payload = {"resumed": cache.resuming, "total": fetcher.stats_for().as_dict(), "agencies": agencies}
+    path = cache.root / FETCH_STATS_FILE
+    temp = path.with_suffix(".tmp")
+    try:
+        temp.write_text(json.dumps(payload, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(temp, path)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write fetch counts: {exc.strerror or exc}") from None
+
+
+def write_reports(
+    run: AuditRun, out_dir: Path, formats: Sequence[str], lang: str, context: ReportContext | None = None
+) -> list[Path]:
     """Render every format, then move them into ``out_dir`` together: nothing is left half-written."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -125,7 +168,7 @@ def write_reports(run: AuditRun, out_dir: Path, formats: Sequence[str], lang: st
         raise OutputError(f"{out_dir}: cannot create the report folder: {exc.strerror or exc}") from None
     written: list[Path] = []
     try:
-        rendered = [(FORMATS[name], FORMATS[name].render(run, lang)) for name in formats]
+        rendered = [(FORMATS[name], FORMATS[name].render(run, lang, context)) for name in formats]
         for fmt, content in rendered:
             data = content.encode("utf-8") if isinstance(content, str) else content
             (staging / fmt.filename).write_bytes(data)
@@ -146,7 +189,10 @@ def run_audit(
     options: AuditOptions,
     out_dir: Path,
     observer: AuditObserver | None = None,
-) -> tuple[AuditRun, list[Path]]:
-    """The whole job: audit, then write the reports."""
+    waivers: tuple[Waiver, ...] = (),
+) -> tuple[AuditRun, ReportContext, list[Path]]:
+    """The whole job: audit, apply the exceptions, compare with the previous run beside ``out_dir``, write."""
     run = asyncio.run(audit(registry, rules, options, observer))
-    return run, write_reports(run, out_dir, options.formats, options.lang)
+    # Read the history before writing: the previous run must not be this one.
+    run, context = prepare(run, out_dir, waivers)
+    return run, context, write_reports(run, out_dir, options.formats, options.lang, context)

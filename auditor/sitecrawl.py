@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import datetime as dt
 import heapq
 import itertools
@@ -152,6 +153,9 @@ class _SiteCrawler:
         self.home = normalise(agency.url) or agency.url
         self.links_done: dict[Link, int] = {}
         self.fetched = 0
+        # Said in the site's detail even when the audit goes on: what the report must not hide.
+        self.notes: list[str] = []
+        self.robots_overridden = 0
 
     async def _robots(self, url: str) -> RobotsPolicy:
         """The robots.txt policy of the URL's host, fetched once; its Crawl-delay slows that origin."""
@@ -172,21 +176,40 @@ class _SiteCrawler:
     def _obey_robots(self) -> bool:
         return self.settings.obey_robots and self.agency.obey_robots
 
+    async def _tls_probe(self) -> None:
+        """With ``tls_verify: false`` the audit goes on, but the certificate problem is still reported."""
+        if self.agency.tls_verify or not self.home.startswith("https://"):
+            return
+        probe = await self.fetcher.fetch(self.home, self.agency.hosts, verify=True, method="HEAD")
+        if probe.error == "tls_error":
+            self.notes.append(f"tls_error (tls_verify: false, audit continued): {probe.detail}")
+
+    def _detail(self, detail: str = "") -> str:
+        notes = list(self.notes)
+        if not self._obey_robots():
+            notes.append(
+                "robots.txt not obeyed (audit authorised by the agency)"
+                + (f": it disallows {self.robots_overridden} of the pages read" if self.robots_overridden else "")
+            )
+        return "; ".join(n for n in (detail, *notes) if n)
+
     async def run(self) -> SiteCrawl:
         home = self.home
+        await self._tls_probe()
         policy = await self._robots(home)
         robots_result = self.robots_results[host_of(home)]
         if robots_result.error is not None and robots_result.error != "redirect_out_of_scope":
             # The host does not answer at all: no need to knock again for the home page.
             failure = _site_failure(robots_result)
             if failure is not None:
-                return SiteCrawl(failure[0], failure[1], {}, (), False)
+                return SiteCrawl(failure[0], self._detail(failure[1]), {}, (), False)
         if self._obey_robots() and not policy.allows(home):
             return SiteCrawl(SiteStatus.ROBOTS_DISALLOWED, "robots.txt disallows the home page", {}, (), False)
+        self.robots_overridden += not policy.allows(home)
         result = await self.fetcher.fetch(home, self.agency.hosts, verify=self.agency.tls_verify)
         failure = _site_failure(result)
         if failure is not None:
-            return SiteCrawl(failure[0], failure[1], {}, (), False)
+            return SiteCrawl(failure[0], self._detail(failure[1]), {}, (), False)
         self.state.taken.add(home)
         self._record(result, depth=0)
         for sitemap in policy.sitemaps:
@@ -198,7 +221,7 @@ class _SiteCrawler:
         complete = not state.coverage or all(u in state.pages for u in state.coverage)
         return SiteCrawl(
             SiteStatus.REACHABLE,
-            "",
+            self._detail(),
             dict(state.pages),
             tuple(sorted(state.candidates.values(), key=lambda c: (c.category, c.rank, c.url))),
             complete,
@@ -217,28 +240,40 @@ class _SiteCrawler:
         return head.priority == _HEADLINE and not state.resolved()
 
     async def _loop(self) -> None:
-        inflight: dict[asyncio.Task[FetchResult], int] = {}
-        while True:
-            while len(inflight) < self.settings.per_host_concurrency and self._should_continue():
-                entry = self.state.pop()
-                if entry is None:
-                    break
-                if self._obey_robots() and not (await self._robots(entry.url)).allows(entry.url):
-                    self.state.pages[entry.url] = PageRecord(entry.url, robots_blocked=True)
-                    continue
-                self.fetched += 1
-                task = asyncio.ensure_future(
-                    self.fetcher.fetch(entry.url, self.agency.hosts, verify=self.agency.tls_verify)
-                )
-                inflight[task] = entry.depth
-            if not inflight:
-                return
-            done, _ = await asyncio.wait(inflight, return_when=asyncio.FIRST_COMPLETED)
-            for task in done:
-                depth = inflight.pop(task)
-                self._record(task.result(), depth)
-            if self.observer is not None:
-                self.observer.page_done(self.agency, self.fetched, len(self.state.frontier), self.state.errors)
+        """Fetch up to the per-host concurrency at once, but take results in the order they were asked for.
+
+        Every decision (what to fetch next, whether to stop) then sees the same pages whatever order
+        the responses arrive in, so a run replayed from the cache, or against a faster server, judges
+        exactly the same pages as the original run.
+        """
+        inflight: collections.deque[tuple[asyncio.Task[FetchResult], int]] = collections.deque()
+        try:
+            while True:
+                while len(inflight) < self.settings.per_host_concurrency and self._should_continue():
+                    entry = self.state.pop()
+                    if entry is None:
+                        break
+                    allowed = (await self._robots(entry.url)).allows(entry.url)
+                    if self._obey_robots() and not allowed:
+                        self.state.pages[entry.url] = PageRecord(entry.url, robots_blocked=True)
+                        continue
+                    self.robots_overridden += not allowed
+                    self.fetched += 1
+                    task = asyncio.ensure_future(
+                        self.fetcher.fetch(entry.url, self.agency.hosts, verify=self.agency.tls_verify)
+                    )
+                    inflight.append((task, entry.depth))
+                if not inflight:
+                    return
+                task, depth = inflight[0]
+                result = await task
+                inflight.popleft()
+                self._record(result, depth)
+                if self.observer is not None:
+                    self.observer.page_done(self.agency, self.fetched, len(self.state.frontier), self.state.errors)
+        finally:
+            for task, _ in inflight:
+                task.cancel()
 
     def _record(self, result: FetchResult, depth: int) -> None:
         state = self.state
@@ -273,18 +308,31 @@ class _SiteCrawler:
                     rank = 1 if article or (crumb_categories and match.category not in crumb_categories) else 0
                 else:
                     rank = 1 if facts.headings else 0
-                self._candidate(match.category, result.url, match.source, label, result.url, rank, True, rank == 0)
+                self._candidate(
+                    match.category, result.url, match.source, label, result.url, rank, True, rank == 0, match.strength
+                )
         self._follow(facts, result.url, depth)
 
     def _candidate(
-        self, category: str, url: str, via: str, label: str, on_page: str, rank: int, scoped: bool, menu: bool
+        self,
+        category: str,
+        url: str,
+        via: str,
+        label: str,
+        on_page: str,
+        rank: int,
+        scoped: bool,
+        menu: bool,
+        strength: int = 0,
     ) -> None:
         key = (category, url)
         current = self.state.candidates.get(key)
         if current is None or rank < current.rank:
-            self.state.candidates[key] = Candidate(category, url, via, label, on_page, rank, scoped, menu)
-        elif menu and not current.menu:
-            self.state.candidates[key] = replace(current, menu=True)
+            self.state.candidates[key] = Candidate(category, url, via, label, on_page, rank, scoped, menu, strength)
+        elif (menu and not current.menu) or strength > current.strength:
+            self.state.candidates[key] = replace(
+                current, menu=current.menu or menu, strength=max(strength, current.strength)
+            )
 
     def _follow(self, facts: PageFacts, page_url: str, depth: int) -> None:
         state = self.state
@@ -308,7 +356,15 @@ class _SiteCrawler:
                 # is never taken for an item of this one.
                 rank = _rank(link)
                 self._candidate(
-                    match.category, url, match.source, _label(link), page_url, rank, scoped, link.region != "main"
+                    match.category,
+                    url,
+                    match.source,
+                    _label(link),
+                    page_url,
+                    rank,
+                    scoped,
+                    link.region != "main",
+                    match.strength,
                 )
                 if match.category in self.needed:
                     priority = min(priority, _CANDIDATE if rank == 0 else _HEADLINE)
@@ -350,7 +406,7 @@ async def crawl_site(
             return SiteCrawl(SiteStatus.TIMEOUT, "the site did not answer in time", {}, (), False)
         return SiteCrawl(
             SiteStatus.REACHABLE,
-            "site time limit reached",
+            crawler._detail("site time limit reached"),
             dict(state.pages),
             tuple(state.candidates.values()),
             False,

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-__all__ = ["Run", "Spread", "run_measured", "spread"]
+__all__ = ["Measured", "Run", "Spread", "run_measured", "spread"]
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,9 @@ class Run:
     pages: int
     requests: int  # requests nginx logged during the run, robots.txt included
     exit_code: int
+    # CPU seconds the rest of the machine used meanwhile (nginx, the proxy, anything else running):
+    # other work on the same 2 cores slows the crawler's wall time, so it is reported beside it.
+    other_cpu_s: float = 0.0
 
     @property
     def cpu_s(self) -> float:
@@ -72,15 +75,37 @@ def spread(values: Sequence[float]) -> Spread:
     return Spread(statistics.median(values), min(values), max(values), len(values))
 
 
-def run_measured(
-    command: Sequence[str], *, cwd: Path, env: Mapping[str, str], stdout: Path, stderr: Path
-) -> tuple[float, float, float, int, int]:
+def _machine_busy_s() -> float:
+    """CPU seconds all cores have spent busy since boot (/proc/stat), or 0 where it cannot be read."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = [int(v) for v in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return 0.0
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class Measured:
+    """What the kernel says one child process cost."""
+
+    wall_s: float
+    user_s: float
+    sys_s: float
+    peak_rss_kb: int
+    exit_code: int
+    other_cpu_s: float
+
+
+def run_measured(command: Sequence[str], *, cwd: Path, env: Mapping[str, str], stdout: Path, stderr: Path) -> Measured:
     """Wall seconds, user and system CPU seconds, peak RSS (KiB) and exit code of ``command``.
 
     ``os.wait4`` gives the child's own resource usage (descendants it waited for included), so
     nothing else this process does is counted; Ctrl-C stops the child before it propagates.
     """
     with stdout.open("wb") as out, stderr.open("wb") as err:
+        busy = _machine_busy_s()
         started = time.perf_counter()
         process = subprocess.Popen(
             list(command), cwd=cwd, env=dict(env), stdout=out, stderr=err, stdin=subprocess.DEVNULL
@@ -97,4 +122,5 @@ def run_measured(
             raise
         wall = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_utime, usage.ru_stime, usage.ru_maxrss, process.returncode
+    other = max(0.0, _machine_busy_s() - busy - usage.ru_utime - usage.ru_stime)
+    return Measured(wall, usage.ru_utime, usage.ru_stime, usage.ru_maxrss, process.returncode, other)

@@ -175,8 +175,8 @@ def _fmt(s: Spread, digits: int = 1) -> str:
 
 def _throughput_table(results: Results) -> list[str]:
     lines = [
-        "| crawler | pages | wall s | pages/s | CPU ms/page | peak RSS MB |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| crawler | pages | wall s | pages/s | CPU ms/page | peak RSS MB | other CPU s |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for label in (REFERENCE, FULL, FOCUSED):
         runs = results.of(label)
@@ -186,7 +186,7 @@ def _throughput_table(results: Results) -> list[str]:
         lines.append(
             f"| {label} | {pages.median:,.0f} | {_fmt(spread([r.wall_s for r in runs]), 2)} | "
             f"{_fmt(spread([r.pages_per_s for r in runs]))} | {_fmt(spread([r.cpu_ms_per_page for r in runs]), 2)} | "
-            f"{_fmt(spread([r.peak_rss_mb for r in runs]))} |"
+            f"{_fmt(spread([r.peak_rss_mb for r in runs]))} | {_fmt(spread([r.other_cpu_s for r in runs]))} |"
         )
     ref = results.of(REFERENCE)
     for label in (FULL, FOCUSED):
@@ -197,7 +197,7 @@ def _throughput_table(results: Results) -> list[str]:
         for metric in ("pages_per_s", "cpu_ms_per_page", "peak_rss_mb"):
             mine, theirs = _median(runs, metric), _median(ref, metric)
             cells.append(f"{mine / theirs:.2f}×" if mine and theirs else "—")
-        lines.append(f"| {label} ÷ reference | | | {cells[0]} | {cells[1]} | {cells[2]} |")
+        lines.append(f"| {label} ÷ reference | | | {cells[0]} | {cells[1]} | {cells[2]} | |")
     return lines
 
 
@@ -245,7 +245,8 @@ def render_markdown(results: Results) -> str:
         "",
         "## Throughput: full audit vs reference crawler",
         "",
-        "Limits for both: per-host concurrency 4, no delay, page budget 1000 per site, 16 requests in flight overall.",
+        "Limits for both: per-host concurrency 4, no delay, page budget 1000 per site, 16 requests in flight overall. "
+        "Other CPU s: what the rest of the machine (nginx, and anything else running) used during the run.",
         "",
         *_throughput_table(results),
         "",

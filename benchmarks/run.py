@@ -24,7 +24,7 @@ from auditor.crawl import defaults
 
 from . import corpus as corpus_mod
 from .corpus import Corpus
-from .measure import Run, run_measured
+from .measure import Measured, Run, run_measured
 from .profile import summarise_profile
 from .report import Results, render_markdown
 from .server import Served, ensure_nginx, serve
@@ -88,7 +88,8 @@ class Harness:
         self.runs.append(run)
         line = (
             f"  {run.label:<28} {run.corpus:>7}  {run.pages:6d} pages  {run.wall_s:7.2f} s  "
-            f"{run.pages_per_s:7.1f} p/s  {run.cpu_ms_per_page:6.2f} CPU ms/p  {run.peak_rss_mb:6.1f} MB"
+            f"{run.pages_per_s:7.1f} p/s  {run.cpu_ms_per_page:6.2f} CPU ms/p  {run.peak_rss_mb:6.1f} MB  "
+            f"other CPU {run.other_cpu_s:6.1f} s"
         )
         print(line + ("" if run.exit_code == 0 else f"  EXIT {run.exit_code}"), file=sys.stderr, flush=True)
         return run
@@ -113,14 +114,13 @@ class Harness:
         offset = served.log_offset()
         env = self._env(run_dir)
         env["PYTHONPATH"] = str(ROOT)
-        wall, user, system, rss, code = run_measured(
+        measured = run_measured(
             command, cwd=ROOT, env=env, stdout=run_dir / "stdout.txt", stderr=run_dir / "stderr.txt"
         )
         pages = 0
-        if code == 0:
+        if measured.exit_code == 0:
             pages = int(json.loads((run_dir / "stdout.txt").read_text().strip().splitlines()[-1])["pages"])
-        requests = sum(served.requests_since(offset)[0].values())
-        return self._record(Run(label, _corpus_name(served.corpus), wall, user, system, rss, pages, requests, code))
+        return self._record(_run(label, served, offset, measured, pages))
 
     def auditor(
         self,
@@ -157,31 +157,37 @@ class Harness:
             *served.connect_to(),
         ]
         offset = served.log_offset()
-        wall, user, system, rss, code = run_measured(
+        measured = run_measured(
             command, cwd=run_dir, env=self._env(run_dir), stdout=run_dir / "stdout.txt", stderr=run_dir / "stderr.txt"
         )
         pages = 0
         results = run_dir / "out" / "results.json"
-        if code == 0 and results.exists():
+        if measured.exit_code == 0 and results.exists():
             data = json.loads(results.read_text(encoding="utf-8"))
             pages = sum(int(a.get("pages_fetched", 0)) for a in data["agencies"])
-        requests = sum(served.requests_since(offset)[0].values())
-        return self._record(Run(label, _corpus_name(served.corpus), wall, user, system, rss, pages, requests, code))
+        return self._record(_run(label, served, offset, measured, pages))
 
     def startup(self) -> float:
         """Median wall time of ``auditor version``: the start-up every audit pays."""
         times = []
         for _ in range(3):
             run_dir = self._run_dir("startup")
-            wall, *_ = run_measured(
+            measured = run_measured(
                 [_auditor_bin(), "version"],
                 cwd=run_dir,
                 env=self._env(run_dir),
                 stdout=run_dir / "stdout.txt",
                 stderr=run_dir / "stderr.txt",
             )
-            times.append(wall)
+            times.append(measured.wall_s)
         return sorted(times)[1]
+
+
+def _run(label: str, served: Served, log_offset: int, measured: Measured, pages: int) -> Run:
+    requests = sum(served.requests_since(log_offset)[0].values())
+    m = measured
+    name = _corpus_name(served.corpus)
+    return Run(label, name, m.wall_s, m.user_s, m.sys_s, m.peak_rss_kb, pages, requests, m.exit_code, m.other_cpu_s)
 
 
 def _corpus_name(corpus: Corpus) -> str:

@@ -1,11 +1,20 @@
-"""A tiny scriptable HTTP server on 127.0.0.1 for crawler tests: routes by (host, path)."""
+"""A tiny scriptable HTTP(S) server on 127.0.0.1 for crawler tests: routes by (host, path), injects faults.
+
+Faults a route can ask for: a delay before the answer (slower than the client's timeout), a reset
+of the connection after part of the body, and a body streamed from a generator (a 50 MB page is
+never held in memory). The server records, per host, every request's start time and headers and
+the peak number of requests it was serving at once, so politeness can be checked from its side.
+"""
 
 from __future__ import annotations
 
 import socket
+import ssl
+import struct
 import threading
+import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,6 +25,20 @@ class Reply:
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html; charset=utf-8"})
+    delay: float = 0.0  # seconds to wait before answering
+    reset_after: int | None = None  # send this many body bytes, then reset the connection
+    stream: Callable[[], Iterable[bytes]] | None = None  # body chunks, sent after a Content-Length of `length`
+    length: int | None = None
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One request as the server saw it."""
+
+    host: str
+    path: str
+    started: float  # time.monotonic() when the request line was read
+    headers: dict[str, str]
 
 
 Route = Callable[[int], Reply]  # called with how many times this route was hit before
@@ -27,6 +50,9 @@ class ScriptedServer:
     port: int = 0
     hits: Counter[tuple[str, str]] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    seen: list[Seen] = field(default_factory=list)
+    inflight: Counter[str] = field(default_factory=Counter)
+    peak: Counter[str] = field(default_factory=Counter)
 
     def connect_map(self, *hosts: str) -> dict[str, tuple[str, int]]:
         return dict.fromkeys(hosts, ("127.0.0.1", self.port))
@@ -44,13 +70,29 @@ def closed_port() -> int:
     return port
 
 
+def _reset(connection: socket.socket) -> None:
+    """Close with RST instead of FIN: what a crashing server or a middlebox does mid-body."""
+    connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    connection.close()
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        return None  # clients hanging up and failed TLS handshakes are what these tests provoke
+
+
 @contextmanager
-def serve(routes: dict[tuple[str, str], Route]) -> Iterator[ScriptedServer]:
+def serve(routes: dict[tuple[str, str], Route], *, tls: ssl.SSLContext | None = None) -> Iterator[ScriptedServer]:
     state = ScriptedServer(routes)
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:
             return None
+
+        def do_HEAD(self) -> None:
+            self.do_GET()
 
         def do_GET(self) -> None:
             host = (self.headers.get("Host") or "").split(":")[0].lower()
@@ -58,17 +100,47 @@ def serve(routes: dict[tuple[str, str], Route]) -> Iterator[ScriptedServer]:
             with state.lock:
                 count = state.hits[key]
                 state.hits[key] += 1
-            route = state.routes.get(key)
-            reply = route(count) if route else Reply(404, b"<html><body>404</body></html>")
+                state.seen.append(Seen(host, self.path, time.monotonic(), dict(self.headers.items())))
+                for counted in (host, "*"):  # "*": every host together
+                    state.inflight[counted] += 1
+                    state.peak[counted] = max(state.peak[counted], state.inflight[counted])
+            try:
+                route = state.routes.get(key)
+                reply = route(count) if route else Reply(404, b"<html><body>404</body></html>")
+                self._answer(reply)
+            except OSError:
+                pass  # the client hung up (a capped body, a timeout): normal for these tests
+            finally:
+                with state.lock:
+                    state.inflight[host] -= 1
+                    state.inflight["*"] -= 1
+
+        def _answer(self, reply: Reply) -> None:
+            if reply.delay:
+                time.sleep(reply.delay)
             self.send_response(reply.status)
             for name, value in reply.headers.items():
                 self.send_header(name, value)
-            self.send_header("Content-Length", str(len(reply.body)))
+            length = reply.length if reply.stream is not None else len(reply.body)
+            self.send_header("Content-Length", str(length))
             self.end_headers()
+            if self.command == "HEAD":
+                return
+            if reply.reset_after is not None:
+                self.wfile.write(reply.body[: reply.reset_after])
+                self.wfile.flush()
+                _reset(self.connection)
+                self.close_connection = True
+                return
+            if reply.stream is not None:
+                for chunk in reply.stream():
+                    self.wfile.write(chunk)
+                return
             self.wfile.write(reply.body)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    server = _QuietServer(("127.0.0.1", 0), Handler)
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     state.port = server.server_address[1]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -152,9 +152,10 @@ class HttpCache:
             path = self._body_path(sha)
             if not path.exists():
                 _write_atomically(path, zlib.compress(body, 6))
-        entry = CachedResponse(url, status_code, content_type, last_modified, etag, location, sha, truncated, self.token)
-        self.touch(entry)
-        return entry
+        entry = CachedResponse(
+            url, status_code, content_type, last_modified, etag, location, sha, truncated, self.token
+        )
+        return self.touch(entry)
 
     def touch(self, entry: CachedResponse) -> CachedResponse:
         """Record that this run saw ``entry`` (after a 304): a resumed run may replay it."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .. import __version__
 
 __all__ = [
+    "BREAKER_FAILURES",
     "CONNECT_TIMEOUT",
     "CONTACT_URL",
     "DELAY",
@@ -41,6 +42,9 @@ RETRIES = 2
 RETRY_HTTP_CODES = frozenset({408, 429, 500, 502, 503, 504, 522, 524})
 MAX_RETRY_AFTER = 30.0
 MAX_REDIRECTS = 5
+# Connection failures (after retries) in a row before an origin is given up for the rest of the run:
+# a dead server is not knocked on once per queued page.
+BREAKER_FAILURES = 5
 # Real list pages are 30-300 KB; anything past 5 MB is not a page a person reads.
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 # Names the tool, its version and where to read about it, so webmasters can see who is visiting.

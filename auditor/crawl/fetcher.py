@@ -342,13 +342,13 @@ class Fetcher:
             if replayed is not None:
                 self._stats(url).replayed += 1
                 return replayed
-        if cached is not None and self._replay(url, cached) is None:
-            cached = None
         breaker = self._breakers.get(origin_of(url))
         if breaker is not None and breaker.open:
             detail = f"{breaker.failures} failures in a row, not retried: {breaker.last_detail}"
             return FetchResult(url=url, final_url=url, error=breaker.last_error, detail=detail)
         slot = self.slot(origin_of(url))
+        # Built before taking a turn (it loads the CA bundle): the delay separates requests, not setup.
+        self._client(verify)
         try:
             async for attempt in AsyncRetrying(
                 stop=stop_after_attempt(self.settings.retries + 1),
@@ -363,8 +363,7 @@ class Fetcher:
                         self._breakers.pop(origin_of(url), None)
                         return result
         except _Retryable as exc:
-            if exc.status >= 500:
-                self._failed(url, "server_error", f"HTTP {exc.status}")
+            # A server that answers, even with an error, is not failing at the connection: no breaker.
             return FetchResult(url=url, final_url=url, status_code=exc.status)
         except httpx.TransportError as exc:
             reason, detail = _classify(exc)

@@ -30,6 +30,7 @@ class Candidate:
     rank: int  # 0: a menu, box or footer link, or the page naming itself; 1: a headline in a list
     in_scope: bool = True
     menu: bool = False  # linked from a menu, box or footer somewhere, or named by its own heading
+    strength: int = 0  # length of the label phrase that named it: "Quy hoạch - Kế hoạch" names less than a full title
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,8 +249,11 @@ def judge_obligation(obligation: Obligation, crawl: SiteCrawl, as_of: dt.date) -
     ]
     verdict, candidate = min(
         judged,
+        # The best verdict; among equals, a page the site's menus lead to, named most fully, then the newest.
         key=lambda vc: (
             _PREFERENCE.index(vc[0].status),
+            not vc[1].menu,
+            -vc[1].strength,
             -(vc[0].latest or dt.date.min).toordinal(),
         ),
     )

@@ -444,6 +444,47 @@ def _is_pager(text: str) -> bool:
     return folded in _PAGER_WORDS or folded.isdigit() or not folded
 
 
+_RELATED = frozenset(
+    fold(p)
+    for p in (
+        "các tin khác", "tin khác", "tin liên quan", "bài viết liên quan", "tin cùng chuyên mục",
+        "tin cùng chủ đề", "những tin mới hơn", "những tin cũ hơn", "tin đã đưa", "các tin đã đưa",
+        "xem thêm các tin", "các bài viết khác", "bài viết khác", "tin mới hơn", "tin cũ hơn",
+        "related news", "related articles", "other news",
+    )
+)  # fmt: skip
+
+
+def _next_element(node: LexborNode) -> LexborNode | None:
+    sibling = node.next
+    while sibling is not None and not sibling.is_element_node:
+        sibling = sibling.next
+    return sibling
+
+
+def _drop_related(main: LexborNode) -> None:
+    """An article's "Các tin khác" list is other articles, not items of the page: remove it."""
+    doomed: dict[int, LexborNode] = {}
+    for heading in main.css("h2, h3, h4, h5, strong, b, .title, [class*=title], [class*=heading]"):
+        if fold(_clean(heading.text(deep=True, separator=" "))).strip(" :»>") not in _RELATED:
+            continue
+        container = heading.parent
+        if container is not None and container.mem_id != main.mem_id:
+            doomed[container.mem_id] = container
+            continue
+        # Heading straight in the content block: the list right after it is the related block.
+        for node in (heading, _next_element(heading)):
+            if node is not None:
+                doomed[node.mem_id] = node
+    outermost = [n for n in doomed.values() if not _inside_any(n.parent, doomed)]
+    for node in outermost:
+        node.decompose()
+
+
+def _inside_any(node: LexborNode | None, ids: Collection[int]) -> bool:
+    return node is not None and _inside(node, ids)
+
+
 def _items(main: LexborNode, base: str, as_of: dt.date) -> list[Item]:
     groups: dict[tuple[int, str, str], list[LexborNode]] = {}
     for node in main.css("li, tr, div[class], article, p[class], dl, section[class]"):
@@ -479,10 +520,22 @@ def _items(main: LexborNode, base: str, as_of: dt.date) -> list[Item]:
     return list(items.values())
 
 
+# A list filled by JavaScript passes each item's date as a whole quoted argument: addItem(…,'10/11/2025',…).
+_QUOTED_DATE = re.compile(r"""(['"])(\d{1,2}/\d{1,2}/\d{4})\1""", re.ASCII)
+
+
 def _script_dates(scripts: Iterable[str], as_of: dt.date) -> list[FoundDate]:
+    """Item dates of lists that scripts fill: whole quoted dates repeated in one script.
+
+    A clock ('Thứ Năm, 26/11/2026'), a build stamp or a date inside a quoted title is not one.
+    """
     found: list[FoundDate] = []
     for script in scripts:
-        found.extend(d for d in find_dates(script[:MAX_TEXT_CHARS], as_of=as_of) if d.signal != "reference")
+        quoted = [m.group(2) for m in _QUOTED_DATE.finditer(script[:MAX_TEXT_CHARS])]
+        if len(quoted) < 2:
+            continue
+        for text in quoted:
+            found.extend(d for d in find_dates(text, as_of=as_of) if d.signal != "reference")
     return found
 
 
@@ -567,6 +620,7 @@ def extract_page(
         others = (_clean(n.text(deep=True, separator=" ")) for n in main.css("h1, h2, h3"))
         headings = tuple(dict.fromkeys(h for h in (anchor_text, *others) if h))[:12]
         site_root = urljoin(url, "/")
+        _drop_related(main)
         items = [i for i in _items(main, url, as_of) if i.url not in (site_root, url)]
         main_text = _clean(main.text(deep=True, separator=" "))[:MAX_TEXT_CHARS]
     folded_main = fold(main_text[:3000])

@@ -1,14 +1,19 @@
-"""Report renderers: one module per format, each ``render(run, lang) -> str | bytes``, never writing files."""
+"""Report renderers: one module per format, each ``render(run, lang, context) -> str | bytes``, never writing files."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from ..models import AuditRun
-from . import html_report, json_report, markdown_report
+from . import csv_report, html_report, json_report, junit_report, markdown_report, schema_file, xlsx_report
+from .context import ReportContext
 
-__all__ = ["FORMATS", "Format"]
+__all__ = ["DEFAULT_FORMATS", "FORMATS", "Format", "Renderer", "ReportContext"]
+
+
+class Renderer(Protocol):
+    def __call__(self, run: AuditRun, lang: str = ..., context: ReportContext | None = ...) -> str | bytes: ...
 
 
 @dataclass(frozen=True)
@@ -17,14 +22,21 @@ class Format:
 
     name: str
     filename: str
-    render: Callable[[AuditRun, str], str | bytes]
+    render: Renderer
 
 
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
         Format("json", "results.json", json_report.render),
+        Format("schema", "results.schema.json", schema_file.render),
         Format("markdown", "summary.md", markdown_report.render),
         Format("html", "index.html", html_report.render),
+        Format("csv", "scorecards.csv", csv_report.render),
+        Format("xlsx", "scorecards.xlsx", xlsx_report.render),
+        Format("junit", "junit.xml", junit_report.render),
     )
 }
+
+# What ``auditor audit`` and ``auditor report`` write unless --format narrows it.
+DEFAULT_FORMATS: tuple[str, ...] = tuple(FORMATS)

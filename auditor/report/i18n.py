@@ -100,6 +100,61 @@ _WORDS: dict[str, tuple[str, str]] = {
 }
 
 
+_WORDS.update(
+    {
+        "ranking": ("Xếp hạng", "Ranking"),
+        "heatmap": ("Bảng tổng hợp theo cơ quan và hạng mục", "Agencies by category"),
+        "filter_status": ("Lọc theo kết quả", "Filter by status"),
+        "filter_type": ("Lọc theo loại cơ quan", "Filter by agency type"),
+        "filter_text": ("Tìm cơ quan", "Find an agency"),
+        "all": ("Tất cả", "All"),
+        "columns_legal": ("Căn cứ pháp lý của từng cột", "Legal basis of each column"),
+        "weight": ("Trọng số", "Weight"),
+        "how_scored": ("Cách tính điểm", "How the score was computed"),
+        "counted": ("Số mục", "Findings"),
+        "credit": ("Hệ số", "Credit"),
+        "earned": ("Điểm đạt được", "Points earned"),
+        "unknown_apart": (
+            "Không xác định (không tính vào điểm, không coi là đạt hay không đạt)",
+            "Unknown (left out of the score: neither a pass nor a failure)",
+        ),
+        "advisory_apart": ("Khuyến nghị (không tính điểm)", "Advisory (not scored)"),
+        "waived_apart": ("Ngoại lệ được chấp thuận", "Approved exceptions"),
+        "exceptions": ("Ngoại lệ đã đăng ký", "Declared exceptions"),
+        "exception": ("Ngoại lệ", "Exception"),
+        "not_applicable": ("không áp dụng", "not applicable"),
+        "published_at": ("đã công bố tại", "published at"),
+        "approved_by": ("Người phê duyệt", "Approved by"),
+        "expires": ("Hết hạn", "Expires"),
+        "expired": ("đã hết hạn, không còn tính", "expired, no longer counts"),
+        "active": ("còn hiệu lực", "in force"),
+        "changes": ("So với lần kiểm tra trước", "Compared with the previous run"),
+        "previous": ("Lần trước", "Previous run"),
+        "newly_failing": ("Mới phát sinh thiếu hoặc chưa cập nhật", "Newly missing or stale"),
+        "fixed": ("Đã khắc phục", "Fixed"),
+        "unchanged": ("Vẫn chưa khắc phục", "Still failing"),
+        "no_previous": ("Chưa có lần kiểm tra trước để so sánh", "No previous run to compare with"),
+        "escalated": ("Quá một quý chưa khắc phục: báo cáo lãnh đạo", "Failing for over a quarter: escalated"),
+        "failing_since": ("Không đạt từ", "Failing since"),
+        "history": ("Điểm qua các lần kiểm tra", "Score over past runs"),
+        "newest_item": ("Mục mới nhất", "Newest item"),
+        "what_to_do": ("Cần làm gì", "What to do"),
+        "back": ("Về bảng tổng hợp", "Back to the overview"),
+        "province_score": ("Điểm bình quân của tỉnh", "Province score (mean of ranked agencies)"),
+        "rank": ("Hạng", "Rank"),
+        "agency_id": ("Mã cơ quan", "Agency id"),
+        "category_id": ("Mã hạng mục", "Category id"),
+        "scored": ("Được chấm", "Scored"),
+        "none": ("Không có", "None"),
+        "gate_failed": ("Không đạt ngưỡng", "Gate failed"),
+        "computed": (
+            "Điểm = điểm đạt được / tổng trọng số × 100 (làm tròn)",
+            "Score = points earned / total weight × 100 (rounded)",
+        ),
+    }
+)
+
+
 def t(key: str, lang: str) -> str:
     vi, en = _WORDS[key]
     return en if lang == "en" else vi

@@ -206,7 +206,9 @@ def _read(path: Path) -> _Node:
         raise root.error("expected a results.json object")
     version = root.child("schema_version").integer()
     if version != SCHEMA_VERSION:
-        raise root.error(f"schema_version {version} is not supported; this auditor reads {SCHEMA_VERSION}", "schema_version")
+        raise root.error(
+            f"schema_version {version} is not supported; this auditor reads {SCHEMA_VERSION}", "schema_version"
+        )
     return root
 
 

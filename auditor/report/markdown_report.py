@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from ..models import AuditRun, Status
+from .common import active_waiver, breakdown
+from .context import ChangeKind, ReportContext
 from .i18n import explain, status_name, t
 
 __all__ = ["render"]
@@ -13,7 +15,26 @@ def _cell(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("\n", " ")
 
 
-def render(run: AuditRun, lang: str = "vi") -> str:
+def _changes(run: AuditRun, context: ReportContext, lang: str) -> list[str]:
+    comparison = context.comparison
+    if comparison is None:
+        return [f"{t('no_previous', lang)}", ""]
+    lines = [f"## {t('changes', lang)} ({t('previous', lang)}: {comparison.old_as_of.isoformat()})", ""]
+    for kind in (ChangeKind.NEWLY_FAILING, ChangeKind.FIXED, ChangeKind.UNCHANGED):
+        changes = comparison.of_kind(kind)
+        lines.append(f"- **{t(kind.value, lang)}**: {len(changes)}")
+        if kind is not ChangeKind.UNCHANGED:
+            for c in changes:
+                before = status_name(c.before, lang) if c.before else "—"
+                after = status_name(c.after, lang) if c.after else "—"
+                lines.append(
+                    f"  - {_cell(c.agency)}: {_cell(run.category_name(c.category, lang))} ({before} → {after})"
+                )
+    return [*lines, ""]
+
+
+def render(run: AuditRun, lang: str = "vi", context: ReportContext | None = None) -> str:
+    context = context or ReportContext()
     lines = [
         f"# {t('title', lang)} — {_cell(run.province.name)}",
         "",
@@ -38,12 +59,15 @@ def render(run: AuditRun, lang: str = "vi") -> str:
             + " | ".join(str(n) for n in counts)
             + " |"
         )
-    lines += ["", t("scoring", lang), ""]
+    lines += ["", t("scoring", lang), "", *_changes(run, context, lang)]
     for card in run.scorecards:
         failing = [f for f in card.findings if f.status is not Status.OK]
         if not failing:
             continue
         lines += [f"## {_cell(card.agency.name)} ({card.agency.id})", ""]
+        parts = breakdown(run, card, context)
+        if parts.total:
+            lines += [f"{t('computed', lang)}: {parts.earned:g} / {parts.total} × 100 = {card.score}", ""]
         lines.append(
             f"| {t('category', lang)} | {t('status', lang)} | {t('latest', lang)} | "
             f"{t('reason', lang)} | {t('legal', lang)} |"
@@ -51,8 +75,17 @@ def render(run: AuditRun, lang: str = "vi") -> str:
         lines.append("|---|---|---|---|---|")
         for finding in failing:
             latest = finding.latest_date.isoformat() if finding.latest_date else "—"
+            status = status_name(finding.status, lang)
+            if context.escalated(card.agency.id, finding, run.as_of):
+                status += f" — **{t('escalated', lang)}**"
+            waiver = context.waiver(card.agency.id, finding.category, run.as_of)
+            if waiver is not None:
+                state = (
+                    t("active", lang) if active_waiver(context, run, card.agency.id, finding) else t("expired", lang)
+                )
+                status += f" ({t('exception', lang)}, {t('expires', lang)} {waiver.expires.isoformat()}: {state})"
             lines.append(
-                f"| {_cell(run.category_name(finding.category, lang))} | {status_name(finding.status, lang)} | "
+                f"| {_cell(run.category_name(finding.category, lang))} | {status} | "
                 f"{latest} | {_cell(explain(finding, lang))} | {_cell(finding.legal_basis)} |"
             )
         lines.append("")

@@ -1,0 +1,108 @@
+"""The HTTP cache: a second audit of the unchanged sample portal costs 304s and gives the same reports.
+
+(Resuming a killed run is in tests/test_crawl_resume.py.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import replace
+from pathlib import Path
+
+from auditor.config import load_registry, load_rules
+from auditor.crawl.cache import HttpCache
+from auditor.demo import sample_target
+from auditor.models import AuditRun
+from auditor.pipeline import FETCH_STATS_FILE, AuditOptions, audit, default_settings
+from auditor.report import FORMATS
+from auditor.sample import SAMPLE_AS_OF
+
+from .conftest import ROOT
+
+AGENCIES = ("stc", "sgtvt", "thuannam", "ninhhai", "skhdt")
+FULL = load_registry(ROOT / "sites.yaml")
+REGISTRY = replace(FULL, agencies=tuple(a for a in FULL.agencies if a.id in AGENCIES))
+RULES = load_rules(ROOT / "rules", province=REGISTRY.province.id)
+SETTINGS = default_settings(delay=0.0, per_host_concurrency=4, retries=1)
+
+
+def _audit(cache_dir: Path | None) -> tuple[AuditRun, list[tuple[str, str, bool]]]:
+    """The audit and the server's log: (host, path, sent conditionally) per request."""
+    with sample_target(REGISTRY) as target:
+        options = AuditOptions(
+            as_of=SAMPLE_AS_OF, settings=SETTINGS, resolve=target.resolve, plain_http=True, cache_dir=cache_dir
+        )
+        run = asyncio.run(audit(REGISTRY, RULES, options))
+        log = [
+            (r.host, r.path, r.header("If-None-Match") is not None or r.header("If-Modified-Since") is not None)
+            for r in target.server.requests
+        ]
+    return run, log
+
+
+def _stats(cache_dir: Path) -> dict[str, object]:
+    data: dict[str, object] = json.loads((cache_dir / FETCH_STATS_FILE).read_text(encoding="utf-8"))
+    return data
+
+
+def test_second_audit_of_an_unchanged_portal_is_mostly_304s_with_identical_reports(tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    uncached, _ = _audit(None)
+    first, first_log = _audit(cache_dir)
+    first_stats = _stats(cache_dir)["total"]
+    second, second_log = _audit(cache_dir)
+    second_stats = _stats(cache_dir)["total"]
+
+    for name, fmt in FORMATS.items():
+        assert fmt.render(first, "vi") == fmt.render(uncached, "vi"), name
+        assert fmt.render(second, "vi") == fmt.render(first, "vi"), name
+
+    # The first run asks conditionally only for what it already fetched itself (a page reached
+    # both through a redirect and through a link).
+    fetched: set[tuple[str, str]] = set()
+    for host, path, conditional in first_log:
+        assert not conditional or (host, path) in fetched, (host, path)
+        fetched.add((host, path))
+    assert isinstance(first_stats, dict)
+    assert isinstance(second_stats, dict)
+    assert first_stats["full"] > 50
+    # Every page that carried a validator the first time is asked for conditionally the second time.
+    conditional = sum(1 for _, _, c in second_log if c)
+    assert conditional == second_stats["not_modified"] > 0.8 * first_stats["full"]
+    # What is still fetched in full: answers without validators (404s, robots.txt of sites without one).
+    assert second_stats["full"] <= 0.1 * first_stats["full"], second_stats
+    assert {(h, p) for h, p, _ in second_log} == {(h, p) for h, p, _ in first_log}
+
+
+def test_cache_entries_round_trip_and_damaged_ones_are_ignored(tmp_path: Path) -> None:
+    cache = HttpCache(tmp_path, "run")
+    cache.begin()
+    entry = cache.store(
+        "https://a.gov.vn/x",
+        status_code=200,
+        content_type="text/html",
+        last_modified="Sun, 01 Nov 2026 00:00:00 GMT",
+        etag='"abc"',
+        location="",
+        body=b"<html>x</html>",
+        truncated=False,
+    )
+    assert cache.lookup("https://a.gov.vn/x") == entry
+    assert cache.body(entry) == b"<html>x</html>"
+    assert entry.validators == {"If-None-Match": '"abc"', "If-Modified-Since": "Sun, 01 Nov 2026 00:00:00 GMT"}
+    assert not cache.replayable(entry)  # a fresh run revalidates
+
+    resumed = HttpCache(tmp_path, "run")
+    resumed.begin()
+    assert resumed.resuming
+    assert resumed.replayable(entry)
+    resumed.finish()
+    again = HttpCache(tmp_path, "run")
+    again.begin()
+    assert not again.resuming
+
+    for path in (tmp_path / "entries").glob("*/*.json"):
+        path.write_text("{not json", encoding="utf-8")
+    assert cache.lookup("https://a.gov.vn/x") is None
+    assert not list(tmp_path.rglob(".tmp-*"))

@@ -1,0 +1,113 @@
+"""kill -9 in the middle of an audit of the sample portal, then the same command again.
+
+The rerun must write the same results.json, byte for byte, as an uninterrupted run, and must not
+ask the server again for any page the killed run had already stored.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from auditor.config import load_registry
+from auditor.demo import SampleTarget, sample_target
+from auditor.models import Agency
+from auditor.pipeline import FETCH_STATS_FILE
+
+from .conftest import ROOT
+
+AGENCIES = ("ninhthuan", "stc", "sgtvt", "thuannam", "ninhhai", "skhdt", "snv", "phanrang")
+FULL = load_registry(ROOT / "sites.yaml")
+REGISTRY = replace(FULL, agencies=tuple(a for a in FULL.agencies if a.id in AGENCIES))
+
+
+def _yaml(agency: Agency) -> list[str]:
+    lines = [
+        f"  - id: {agency.id}",
+        f"    name: {json.dumps(agency.name, ensure_ascii=False)}",
+        f"    type: {agency.type.value}",
+        f"    functions: {json.dumps(list(agency.functions))}",
+        f"    url: {agency.url}",
+    ]
+    if agency.extra_hosts:
+        lines.append(f"    extra_hosts: {json.dumps(list(agency.extra_hosts))}")
+    if agency.page_budget is not None:
+        lines.append(f"    page_budget: {agency.page_budget}")
+    if agency.crawl_delay is not None:
+        lines.append(f"    crawl_delay: {agency.crawl_delay}")
+    return lines
+
+
+def _sites(path: Path) -> Path:
+    province = REGISTRY.province
+    lines = [f"province: {{id: {province.id}, name: {json.dumps(province.name, ensure_ascii=False)}}}", "agencies:"]
+    for agency in REGISTRY.agencies:
+        lines += _yaml(agency)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _command(sites: Path, out: Path, cache: Path, target: SampleTarget) -> list[str]:
+    command = [sys.executable, "-m", "auditor", "audit", "--sites", str(sites), "--out", str(out)]
+    command += ["--as-of", "2026-11-01", "--cache", str(cache), "--plain-http", "--quiet"]
+    command += ["--delay", "0.02", "--per-host-concurrency", "2"]
+    for host, (address, port) in sorted(target.resolve.items()):
+        command += ["--connect-to", f"{host}={address}:{port}"]
+    return command
+
+
+def _stored(cache: Path) -> set[tuple[str, str]]:
+    """(host, path) of every response the cache holds."""
+    stored = set()
+    for entry in (cache / "entries").glob("*/*.json"):
+        parts = urlsplit(json.loads(entry.read_text(encoding="utf-8"))["url"])
+        stored.add(((parts.hostname or "").lower(), parts.path + (f"?{parts.query}" if parts.query else "")))
+    return stored
+
+
+def test_kill_9_mid_audit_then_rerun_gives_the_same_results_without_refetching(tmp_path: Path) -> None:
+    sites = _sites(tmp_path / "sites.yaml")
+    with sample_target(REGISTRY) as target:
+        server = target.server
+        reference = _command(sites, tmp_path / "reference", tmp_path / "reference-cache", target)
+        subprocess.run(reference, cwd=ROOT, check=True, timeout=300, capture_output=True)
+        expected = (tmp_path / "reference" / "results.json").read_bytes()
+        total = len(_stored(tmp_path / "reference-cache"))
+        assert total > 100
+
+        out, cache = tmp_path / "out", tmp_path / "cache"
+        command = _command(sites, out, cache, target)
+        first = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline and first.poll() is None:
+                if (cache / "entries").exists() and sum(1 for _ in (cache / "entries").glob("*/*.json")) >= total // 3:
+                    break
+                time.sleep(0.02)
+            assert first.poll() is None, "the audit finished before it could be interrupted"
+            first.send_signal(signal.SIGKILL)
+        finally:
+            first.kill()
+            first.wait(timeout=30)
+        assert first.returncode == -signal.SIGKILL
+        assert not (out / "results.json").exists()
+        stored = _stored(cache)
+        assert total // 3 <= len(stored) < total
+
+        server.clear_requests()
+        subprocess.run(command, cwd=ROOT, check=True, timeout=300, capture_output=True)
+        again = {(r.host, r.path) for r in server.requests}
+
+    assert (out / "results.json").read_bytes() == expected
+    assert not again & stored, sorted(again & stored)[:5]
+    stats = json.loads((cache / FETCH_STATS_FILE).read_text(encoding="utf-8"))
+    assert stats["resumed"] is True
+    assert stats["total"]["replayed"] >= len(stored)
+    # The run completed: the next one with the same arguments revalidates instead of replaying.
+    assert not list((cache / "runs").glob("*.json"))

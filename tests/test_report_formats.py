@@ -1,0 +1,188 @@
+"""Every report format on part of the sample portal, against golden files; results.json read back; safe cells.
+
+Regenerate the golden files after an intended change with ``UPDATE_GOLDEN=1 .venv/bin/python -m pytest
+tests/test_report_formats.py`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import dataclasses
+import io
+import json
+import os
+from functools import cache
+from pathlib import Path
+
+import jsonschema
+import openpyxl
+import pytest
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+from auditor.config import load_registry, load_rules
+from auditor.demo import sample_target
+from auditor.errors import ConfigError
+from auditor.models import AuditRun, Evidence, Status
+from auditor.pipeline import AuditOptions, audit, default_settings, write_reports
+from auditor.report import FORMATS, ReportContext
+from auditor.report.load import load_results
+from auditor.report.schema_file import SCHEMA_TEXT
+from auditor.sample import SAMPLE_AS_OF
+
+from .conftest import ROOT
+
+GOLDEN = Path(__file__).parent / "golden"
+# Three agencies without a robots.txt Crawl-delay keep the audit to a few seconds.
+AGENCIES = ("sgtvt", "thuannam", "ninhhai")
+FORMULAS = ('=HYPERLINK("http://evil","x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "=1+1")
+
+
+@cache
+def sample_run() -> AuditRun:
+    """The sample portal's three agencies audited once per test session (other report tests reuse it)."""
+    full = load_registry(ROOT / "sites.yaml")
+    registry = dataclasses.replace(full, agencies=tuple(a for a in full.agencies if a.id in AGENCIES))
+    rules = load_rules(ROOT / "rules", province=registry.province.id)
+    with sample_target(registry) as target:
+        options = AuditOptions(
+            as_of=SAMPLE_AS_OF,
+            settings=default_settings(delay=0.0, per_host_concurrency=4, retries=1),
+            resolve=target.resolve,
+            plain_http=True,
+        )
+        return asyncio.run(audit(registry, rules, options))
+
+
+def render_text(name: str, run: AuditRun, lang: str = "vi", context: ReportContext | None = None) -> str:
+    rendered = FORMATS[name].render(run, lang, context)
+    assert isinstance(rendered, str)
+    return rendered
+
+
+def xlsx_dump(data: bytes) -> str:
+    """A text view of a workbook for golden comparison: sheets, frozen panes, values and fills."""
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    lines = []
+    for sheet in book.worksheets:
+        lines.append(f"## {sheet.title} (frozen {sheet.freeze_panes})")
+        for row in sheet.iter_rows():
+            cells = []
+            for cell in row:
+                fill = cell.fill.fgColor.rgb if cell.fill and cell.fill.fill_type == "solid" else ""
+                cells.append(f"{cell.value!s}" + (f" [{fill}]" if fill else ""))
+            lines.append(" | ".join(cells))
+    return "\n".join(lines) + "\n"
+
+
+def _check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.write_bytes(text.encode("utf-8"))
+        return
+    assert path.exists(), f"{path} is missing: run with UPDATE_GOLDEN=1 to create it"
+    expected = path.read_bytes().decode("utf-8")
+    assert text == expected, f"{name} differs from its golden file; if intended, rerun with UPDATE_GOLDEN=1"
+
+
+CASES = [(name, lang) for name in FORMATS for lang in ("vi", "en") if not (name in ("json", "schema") and lang == "en")]
+
+
+@pytest.mark.parametrize(("name", "lang"), CASES, ids=[f"{n}-{lang}" for n, lang in CASES])
+def test_every_format_matches_its_golden_file(name: str, lang: str) -> None:
+    fmt = FORMATS[name]
+    rendered = fmt.render(sample_run(), lang)
+    text = xlsx_dump(rendered) if isinstance(rendered, bytes) else rendered
+    _check_golden(f"{lang}.{fmt.filename}" + (".txt" if isinstance(rendered, bytes) else ""), text)
+    assert rendered == fmt.render(sample_run(), lang), "rendering is not deterministic"
+
+
+def test_run_folder_holds_every_format_and_results_validate(tmp_path: Path) -> None:
+    written = write_reports(sample_run(), tmp_path, list(FORMATS), "vi")
+    assert {p.name for p in written} == {f.filename for f in FORMATS.values()}
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f.filename for f in FORMATS.values())
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    jsonschema.validate(results, json.loads(SCHEMA_TEXT))
+
+
+def test_results_json_reads_back_into_the_same_run(tmp_path: Path) -> None:
+    write_reports(sample_run(), tmp_path, ["json"], "vi")
+    loaded = load_results(tmp_path / "results.json")
+    for name, fmt in FORMATS.items():
+        if name != "json":
+            continue
+        assert fmt.render(loaded, "vi") == fmt.render(sample_run(), "vi")
+    assert loaded.ranked()[0].agency.id == sample_run().ranked()[0].agency.id
+    assert FORMATS["html"].render(loaded, "en") == FORMATS["html"].render(sample_run(), "en")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "results.json:1: not JSON"),
+        ('{"schema_version": 2}', "results.json: schema_version: schema_version 2 is not supported"),
+        (
+            '{"schema_version": 1, "as_of": "2026-13-01", "province": {"id": "p", "name": "P"}}',
+            "results.json: as_of: '2026-13-01' is not a date",
+        ),
+    ],
+)
+def test_a_bad_results_file_is_a_located_config_error(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "results.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_results(path)
+    assert str(error.value).startswith(str(tmp_path / message.split(":")[0]) + ":" + message.split(":", 1)[1])
+
+
+def test_a_bad_status_names_the_key(tmp_path: Path) -> None:
+    data = json.loads(FORMATS["json"].render(sample_run(), "vi"))
+    data["agencies"][1]["findings"][2]["status"] = "fine"
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"agencies\[1\]\.findings\[2\]\.status: 'fine' is not allowed"):
+        load_results(path)
+
+
+def _with_formula_text(run: AuditRun) -> AuditRun:
+    card = run.scorecards[0]
+    findings = list(card.findings)
+    for i, text in enumerate(FORMULAS):
+        findings[i] = dataclasses.replace(findings[i], evidence=Evidence(newest_title=text, link_text=text))
+    name = dataclasses.replace(card.agency, name="=cmd|' /C calc'!A0")
+    return dataclasses.replace(
+        run, scorecards=(dataclasses.replace(card, agency=name, findings=tuple(findings)), *run.scorecards[1:])
+    )
+
+
+def test_csv_and_xlsx_read_back_formula_like_text_as_plain_text() -> None:
+    run = _with_formula_text(sample_run())
+    rows = list(csv.reader(io.StringIO(render_text("csv", run).lstrip("\ufeff"))))
+    header = rows[0]
+    titles = [r[header.index("Mục mới nhất")] for r in rows[1:] if r[0] == run.scorecards[0].agency.id]
+    for text in FORMULAS:
+        assert "'" + text in titles
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t")) for row in rows for cell in row)
+
+    data = FORMATS["xlsx"].render(run, "vi")
+    assert isinstance(data, bytes)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book[run.scorecards[0].agency.id]
+    values = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert all(c.data_type == "s" for c in values if isinstance(c.value, str))
+    assert all(not str(c.value).startswith(("=", "+", "-", "@", "\t")) for c in values)
+    assert "'=cmd|' /C calc'!A0" in [c.value for c in values]
+    assert {"'" + text for text in FORMULAS} <= {c.value for c in values}
+    assert sheet.freeze_panes == "A3"
+    assert book.worksheets[0].freeze_panes == "A2"
+
+
+def test_heatmap_has_one_cell_per_agency_and_applicable_category() -> None:
+    run = sample_run()
+    tree = HTMLParser(render_text("html", run))
+    cells = tree.css("#heatmap td.cell")
+    assert len(cells) == sum(len(c.findings) for c in run.scorecards)
+    statuses = [c.attributes["data-status"] for c in cells]
+    assert {Status(s or "") for s in statuses} <= set(Status)
+    assert len(tree.css("#heatmap tbody tr")) == len(run.scorecards)
+    assert len(tree.css("section.agency")) == len(run.scorecards)
