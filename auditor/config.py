@@ -115,6 +115,19 @@ class Fields:
                 )
         return tuple(seq)
 
+    def choices(self, key: str, allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
+        """A list of strings, each one of ``allowed``; the first stranger is reported at its own line."""
+        values = self.strings(key)
+        for i, value in enumerate(values):
+            if value not in allowed:
+                raise ConfigError(
+                    f"unknown {what} {value!r}; one of: {', '.join(allowed)}",
+                    path=self.path,
+                    line=line_of(self.value[key], i),
+                    key=f"{self._key(key)}[{i}]",
+                )
+        return values
+
     def choice(self, key: str, allowed: tuple[str, ...]) -> str:
         value = self.get(key, str)
         if value not in allowed:
@@ -181,15 +194,7 @@ _AGENCY_OPTIONAL = ("extra_hosts", "page_budget", "tls_verify", "robots", "crawl
 def _agency(node: Fields) -> Agency:
     node.check_keys(_AGENCY_REQUIRED, _AGENCY_OPTIONAL)
     agency_type = AgencyType(node.choice("type", AGENCY_TYPES))
-    functions = node.strings("functions")
-    for i, function in enumerate(functions):
-        if function not in AGENCY_FUNCTIONS:
-            raise ConfigError(
-                f"unknown function {function!r}; one of: {', '.join(AGENCY_FUNCTIONS)}",
-                path=node.path,
-                line=line_of(node.value["functions"], i),
-                key=f"{node.where}.functions[{i}]",
-            )
+    functions = node.choices("functions", AGENCY_FUNCTIONS, "function")
     url = node.text("url").strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
@@ -305,15 +310,7 @@ def _instrument(node: Fields) -> Instrument:
 
 def _selector(node: Fields) -> Selector:
     node.check_keys(("type",), ("functions",))
-    functions = node.strings("functions")
-    for i, function in enumerate(functions):
-        if function not in AGENCY_FUNCTIONS:
-            raise ConfigError(
-                f"unknown function {function!r}; one of: {', '.join(AGENCY_FUNCTIONS)}",
-                path=node.path,
-                line=line_of(node.value["functions"], i),
-                key=f"{node.where}.functions[{i}]",
-            )
+    functions = node.choices("functions", AGENCY_FUNCTIONS, "function")
     return Selector(type=AgencyType(node.choice("type", AGENCY_TYPES)), functions=frozenset(functions))
 
 
