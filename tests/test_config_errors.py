@@ -171,3 +171,22 @@ def test_unknown_option_is_exit_2(run_cli: Callable[..., CliResult]) -> None:
     result = run_cli("audit", "--no-such-flag")
     assert result.code == 2
     assert "No such option" in result.stderr
+
+
+def test_bad_rule_file_through_the_cli_is_one_line_exit_2_nothing_written(
+    tmp_path: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    rules = _rules_copy(tmp_path)
+    target = rules / "requirements" / "nd43_2011.yaml"
+    _edit(target, "    weight:", "    colour: red\n    weight:")
+    out = tmp_path / "out"
+    result = run_cli(
+        "audit", "--sites", str(ROOT / "sites.yaml"), "--rules", str(rules), "--out", str(out), "--quiet",
+        "--as-of", "2026-11-01",
+    )  # fmt: skip
+    assert result.code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"error: {target}:{_line_of(target, 'colour: red')}: requirements[")
+    assert "colour: unknown key; allowed: category, citation, verified, applies_to, weight" in lines[0]
+    assert not out.exists()
