@@ -241,7 +241,7 @@ def _check_gates(gates: Gates | None, run: AuditRun, comparison: Comparison | No
     """Exit 1 when a requested CI gate fails; the reports are already written."""
     if gates is None:
         return
-    failures = gates.check(run, comparison)
+    failures = gates.check(run, comparison, lang)
     for failure in failures:
         err.print(f"{t('gate_failed', lang)}: {failure}", markup=False)
     if failures:
@@ -319,11 +319,14 @@ def audit(
         raise ConfigError(f"{crawl!r} is not a crawl mode; use focused or full", key="--crawl")
     registry = load_registry(sites)
     exceptions_file = exceptions or sites.parent / EXCEPTIONS_FILE
-    waivers = (
-        load_waivers(exceptions_file, agencies=frozenset(a.id for a in registry.agencies))
-        if exceptions is not None or exceptions_file.is_file()
-        else ()
-    )
+    waivers: tuple[Waiver, ...] = ()
+    if exceptions is not None or exceptions_file.is_file():
+        known = load_rules(_rules_dir(rules), province=registry.province.id).categories
+        waivers = load_waivers(
+            exceptions_file,
+            agencies=frozenset(a.id for a in registry.agencies),
+            categories=frozenset(c.id for c in known),
+        )
     overrides: dict[str, object] = {"mode": crawl, "obey_robots": not ignore_robots}
     for key, value in (
         ("page_budget", page_budget),
@@ -361,7 +364,10 @@ def report(
     out_dir: Annotated[Path | None, typer.Option("--out", help="Report folder (default: the results' folder).")] = None,
     lang: LangOpt = "vi",
     formats: FormatOpt = None,
-    exceptions: ExceptionsOpt = None,
+    exceptions: Annotated[
+        Path | None,
+        typer.Option("--exceptions", help="Approved exceptions (default: those recorded in the results)."),
+    ] = None,
     fail_under: FailUnderOpt = None,
     fail_on_regression: FailOnRegressionOpt = False,
     fail_on_unknown: FailOnUnknownOpt = None,

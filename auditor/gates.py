@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from .errors import ConfigError
 from .models import AuditRun, Status
 from .report.context import Comparison
+from .report.i18n import t
 
 __all__ = ["Gates", "parse_fail_under", "province_score", "unknown_count"]
 
@@ -46,22 +47,24 @@ class Gates:
     fail_on_regression: bool = False
     fail_on_unknown: int | None = None
 
-    def check(self, run: AuditRun, comparison: Comparison | None) -> list[str]:
-        """One line per failed gate (English, for logs); an unknown agency id is a ConfigError."""
+    def check(self, run: AuditRun, comparison: Comparison | None, lang: str = "vi") -> list[str]:
+        """One sentence per failed gate; an unknown agency id is a ConfigError."""
         failures = []
         if self.fail_under is not None:
             score = province_score(run)
             if score is None or score < self.fail_under:
-                failures.append(f"province score {score if score is not None else '-'} < {self.fail_under}")
+                shown = score if score is not None else "-"
+                failures.append(t("gate_province", lang).format(score=shown, threshold=self.fail_under))
         cards = {c.agency.id: c for c in run.scorecards}
         for agency, threshold in self.fail_under_agency:
             if agency not in cards:
                 raise ConfigError(f"{agency!r} is not an agency of this run", key="--fail-under")
             card = cards[agency]
             if not card.scored or card.score < threshold:
-                failures.append(f"{agency} score {card.score if card.scored else '-'} < {threshold}")
+                shown = card.score if card.scored else "-"
+                failures.append(t("gate_agency", lang).format(agency=agency, score=shown, threshold=threshold))
         if self.fail_on_regression and comparison is not None and comparison.regressed:
-            failures.append(f"regression since {comparison.old_as_of.isoformat()}")
+            failures.append(t("gate_regression", lang).format(date=comparison.old_as_of.isoformat()))
         if self.fail_on_unknown is not None and unknown_count(run) > self.fail_on_unknown:
-            failures.append(f"{unknown_count(run)} unknown findings > {self.fail_on_unknown}")
+            failures.append(t("gate_unknown", lang).format(count=unknown_count(run), limit=self.fail_on_unknown))
         return failures

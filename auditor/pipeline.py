@@ -54,7 +54,7 @@ class AuditOptions:
     settings: CrawlSettings
     resolve: Mapping[str, tuple[str, int]] | None = None
     plain_http: bool = False  # only for the bundled sample portal, which serves every host over HTTP
-    formats: Sequence[str] = ("json", "markdown", "html")
+    formats: Sequence[str] = tuple(FORMATS)  # every format unless asked for fewer
     lang: str = "vi"
     # The HTTP cache folder: conditional requests next time, and a killed run resumes from it.
     cache_dir: Path | None = None

@@ -12,7 +12,7 @@ from typing import Protocol
 from urllib.parse import urljoin
 
 from .crawl.fetcher import Fetcher, FetchResult
-from .crawl.robots import RobotsPolicy, parse_robots
+from .crawl.robots import RobotsPolicy, parse_robots, sitemap_locations
 from .crawl.urls import host_of, in_scope, looks_like_trap, normalise, origin_of
 from .evaluate.recognise import Recogniser
 from .evaluate.verdict import Candidate, PageRecord, SiteCrawl, judge_candidate
@@ -29,6 +29,9 @@ ITEMS_TO_DATE = 3
 # A link text longer than this in the main area is a headline, not a menu entry.
 HEADLINE_WORDS = 9
 _SITEMAP_WORDS = {("so", "do"), ("sitemap",), ("site", "map")}
+# sitemap.xml files read per site, and URLs taken from each: the page budget is far smaller anyway.
+MAX_XML_SITEMAPS = 5
+MAX_SITEMAP_URLS = 5000
 
 
 class CrawlObserver(Protocol):
@@ -212,10 +215,16 @@ class _SiteCrawler:
             return SiteCrawl(failure[0], self._detail(failure[1]), {}, (), False)
         self.state.taken.add(home)
         self._record(result, depth=0)
+        xml_sitemaps = []
         for sitemap in policy.sitemaps:
             url = normalise(sitemap)
-            if url and in_scope(url, self.agency.hosts) and not url.endswith(".xml"):
-                self.state.push(url, 1, _SITEMAP)
+            if url and in_scope(url, self.agency.hosts):
+                if url.endswith(".xml"):
+                    xml_sitemaps.append(url)
+                else:
+                    self.state.push(url, 1, _SITEMAP)
+        if self.settings.mode == "full":
+            await self._seed_from_xml(xml_sitemaps or [urljoin(home, "/sitemap.xml")])
         await self._loop()
         state = self.state
         complete = not state.coverage or all(u in state.pages for u in state.coverage)
@@ -226,6 +235,26 @@ class _SiteCrawler:
             tuple(sorted(state.candidates.values(), key=lambda c: (c.category, c.rank, c.url))),
             complete,
         )
+
+    async def _seed_from_xml(self, sitemaps: list[str]) -> None:
+        """A full crawl also queues what sitemap.xml lists (a sitemap index is followed one level)."""
+        pending, seen = list(sitemaps), set[str]()
+        while pending and len(seen) < MAX_XML_SITEMAPS:
+            url = pending.pop(0)
+            if url in seen or (self._obey_robots() and not (await self._robots(url)).allows(url)):
+                continue
+            seen.add(url)
+            result = await self.fetcher.fetch(url, self.agency.hosts, verify=self.agency.tls_verify)
+            if not result.ok:
+                continue
+            for loc in sitemap_locations(result.body)[:MAX_SITEMAP_URLS]:
+                target = normalise(loc)
+                if target is None or not in_scope(target, self.agency.hosts) or looks_like_trap(target):
+                    continue
+                if target.endswith(".xml"):
+                    pending.append(target)
+                else:
+                    self.state.push(target, 1, _OTHER)
 
     def _should_continue(self) -> bool:
         state = self.state

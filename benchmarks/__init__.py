@@ -1,1 +1,1 @@
-"""Throughput and memory benchmarks of the auditor against a reference crawler; run with ``python -m benchmarks.run``."""
+"""Throughput and memory benchmarks of the auditor against a reference crawler (``python -m benchmarks.run``)."""

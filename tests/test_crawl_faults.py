@@ -36,6 +36,7 @@ RSS_LIMIT_MB = 250
 # host -> (expected site status, text the site detail must contain)
 EXPECTED = {
     "slow.test.gov.vn": ("timeout", "timeout"),
+    "drip.test.gov.vn": ("timeout", "in total"),
     "reset.test.gov.vn": ("unreachable", "connection_reset"),
     "busy.test.gov.vn": ("reachable", ""),
     "ratelimit.test.gov.vn": ("reachable", ""),
@@ -102,6 +103,13 @@ def _fifty_megabytes() -> Iterator[bytes]:
     yield b" " * (BIG_PAGE_BYTES - sent)
 
 
+def _drip() -> Iterator[bytes]:
+    """A byte every 0.4 s: never slower than the read timeout, always slower than the page timeout."""
+    for _ in range(50):
+        yield b" "
+        time.sleep(0.4)
+
+
 def _self_signed(tmp: Path) -> ssl.SSLContext:
     if shutil.which("openssl") is None:
         pytest.skip("openssl is needed to make a self-signed certificate")
@@ -138,6 +146,7 @@ def _routes() -> dict[tuple[str, str], Any]:
     ok = lambda n: Reply(body=PAGE)  # noqa: E731
     routes: dict[tuple[str, str], Any] = {
         ("slow.test.gov.vn", "/"): lambda n: Reply(body=PAGE, delay=4.0),
+        ("drip.test.gov.vn", "/"): lambda n: Reply(stream=_drip, length=50),
         ("reset.test.gov.vn", "/"): lambda n: Reply(body=PAGE * 50, reset_after=200),
         ("busy.test.gov.vn", "/"): lambda n: Reply(503, b"busy") if n == 0 else Reply(body=PAGE),
         ("ratelimit.test.gov.vn", "/"): lambda n: (

@@ -75,13 +75,15 @@ def test_kill_9_mid_audit_then_rerun_gives_the_same_results_without_refetching(t
     sites = _sites(tmp_path / "sites.yaml")
     with sample_target(REGISTRY) as target:
         server = target.server
-        reference = _command(sites, tmp_path / "reference", tmp_path / "reference-cache", target)
+        # Separate folders: nothing of one run may be visible to the other (reports compare with
+        # earlier reports found next to them).
+        reference = _command(sites, tmp_path / "a" / "out", tmp_path / "a" / "cache", target)
         subprocess.run(reference, cwd=ROOT, check=True, timeout=300, capture_output=True)
-        expected = (tmp_path / "reference" / "results.json").read_bytes()
-        total = len(_stored(tmp_path / "reference-cache"))
+        expected = (tmp_path / "a" / "out" / "results.json").read_bytes()
+        total = len(_stored(tmp_path / "a" / "cache"))
         assert total > 100
 
-        out, cache = tmp_path / "out", tmp_path / "cache"
+        out, cache = tmp_path / "b" / "out", tmp_path / "b" / "cache"
         command = _command(sites, out, cache, target)
         first = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:

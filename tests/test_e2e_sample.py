@@ -70,7 +70,15 @@ def test_demo_exits_0_and_prints_the_score_table(demo: tuple[Path, str, int]) ->
     assert code == 0
     assert "Ninh Thuận (2026-11-01)" in stdout
     assert "Sở Tài chính" in stdout
-    assert {p.name for p in out.iterdir()} == {"results.json", "summary.md", "index.html"}
+    assert {p.name for p in out.iterdir()} == {
+        "results.json",
+        "results.schema.json",
+        "summary.md",
+        "index.html",
+        "scorecards.xlsx",
+        "scorecards.csv",
+        "junit.xml",
+    }
 
 
 def test_results_follow_the_contract(results: dict[str, Any]) -> None:

@@ -26,6 +26,7 @@ from auditor.errors import ConfigError
 from auditor.models import AuditRun, Evidence, Status
 from auditor.pipeline import AuditOptions, audit, default_settings, write_reports
 from auditor.report import FORMATS, ReportContext
+from auditor.report.common import breakdown
 from auditor.report.load import load_results
 from auditor.report.schema_file import SCHEMA_TEXT
 from auditor.sample import SAMPLE_AS_OF
@@ -186,3 +187,16 @@ def test_heatmap_has_one_cell_per_agency_and_applicable_category() -> None:
     assert {Status(s or "") for s in statuses} <= set(Status)
     assert len(tree.css("#heatmap tbody tr")) == len(run.scorecards)
     assert len(tree.css("section.agency")) == len(run.scorecards)
+
+
+def test_each_score_is_explained_by_its_breakdown() -> None:
+    run = sample_run()
+    for card in run.scorecards:
+        parts = breakdown(run, card, ReportContext())
+        assert parts.total > 0
+        assert round(100 * parts.earned / parts.total) == card.score, card.agency.id
+        unknown = sum(1 for f in card.findings if f.status is Status.UNKNOWN)
+        assert parts.unknown == unknown  # listed apart, never in the total
+        assert sum(count for _, count, _, _ in parts.rows) == len(card.findings) - unknown
+    html = render_text("html", run)
+    assert "Không xác định (không tính vào điểm" in html

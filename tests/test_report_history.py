@@ -22,6 +22,7 @@ from auditor.score import score_findings
 from auditor.waivers import load_waivers
 
 from .conftest import CliResult
+from .servers import closed_port
 from .test_report_formats import render_text, sample_run
 
 FIXED = ("thuannam", "qa_feedback")  # stale in the sample, fixed in the second run
@@ -115,7 +116,11 @@ def test_diff_prints_the_same_comparison(reports: Path, run_cli: Cli) -> None:
     english = run_cli("diff", str(reports / "2026-11-01"), str(reports / "2026-12-01"), "--lang", "en")
     assert "Newly missing or stale: 1" in english.stdout
     assert "Fixed: 1" in english.stdout
-    assert run_cli("diff", str(old), str(new), "--fail-on-regression").code == 1
+    gated = run_cli("diff", str(old), str(new), "--fail-on-regression")
+    assert gated.code == 1
+    assert "Không đạt ngưỡng: có mục mới không đạt so với lần kiểm tra 2026-11-01" in gated.stderr
+    english = run_cli("diff", str(old), str(new), "--fail-on-regression", "--lang", "en")
+    assert "Gate failed: findings newly failing since the run of 2026-11-01" in english.stderr
     assert run_cli("diff", str(new), str(old), "--fail-on-regression").code == 1  # the fix undone
     assert run_cli("diff", str(old), str(old), "--fail-on-regression").code == 0
 
@@ -260,3 +265,38 @@ def test_history_passes_over_unreadable_and_other_province_siblings(tmp_path: Pa
     _, context = prepare(second_run(first), tmp_path / "2026-12-01")
     assert [run.as_of for run in context.history] == [first.as_of]
     assert context.comparison is not None
+
+
+SITES = """\
+province: {id: ninhthuan, name: Ninh Thuận}
+agencies:
+  - id: stc
+    name: Sở Tài chính
+    type: department
+    functions: [finance]
+    url: https://stc.ninhthuan.gov.vn/
+"""
+
+
+def test_audit_reads_exceptions_next_to_sites_and_applies_gates(tmp_path: Path, run_cli: Cli) -> None:
+    (tmp_path / "sites.yaml").write_text(SITES, encoding="utf-8")
+    connect = f"--connect-to=stc.ninhthuan.gov.vn=127.0.0.1:{closed_port()}"  # the site is down: all unknown
+    audit = ("audit", "--sites", str(tmp_path / "sites.yaml"), "--as-of", "2026-11-01", "--quiet", connect)
+    (tmp_path / "exceptions.yaml").write_text(
+        EXCEPTIONS.replace("sgtvt", "stc").split("  - agency: thuannam")[0], encoding="utf-8"
+    )
+    out = tmp_path / "reports" / "2026-11-01"
+    result = run_cli(*audit, "--out", str(out), "--fail-on-unknown", "0")
+    assert result.code == 1, result.stderr
+    assert "Không đạt ngưỡng" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == sorted(f.filename for f in FORMATS.values())
+    assert json.loads((out / "results.json").read_text(encoding="utf-8"))["exceptions"][0]["agency"] == "stc"
+    assert run_cli(*audit, "--out", str(out), "--fail-on-unknown", "100").code == 0
+    # A bad exceptions file is bad input: exit 2 before anything is crawled or written.
+    (tmp_path / "exceptions.yaml").write_text(
+        EXCEPTIONS.replace("sgtvt", "stc").replace("news_events", "nosuch"), encoding="utf-8"
+    )
+    bad = run_cli(*audit, "--out", str(tmp_path / "never"))
+    assert bad.code == 2
+    assert "exceptions.yaml:3: exceptions[0].category: 'nosuch' is not a category" in bad.stderr
+    assert not (tmp_path / "never").exists()

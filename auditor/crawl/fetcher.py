@@ -283,14 +283,7 @@ class Fetcher:
         """Fetch ``url``, following redirects only inside ``hosts``; never raises for network trouble."""
         current = url
         for _ in range(defaults.MAX_REDIRECTS + 1):
-            try:
-                result = await asyncio.wait_for(
-                    self._fetch_once(current, verify=verify, method=method),
-                    self.settings.page_timeout,
-                )
-            except TimeoutError:
-                self._failed(current, "timeout", "page took too long")
-                return FetchResult(url=url, final_url=current, error="timeout", detail="page took too long")
+            result = await self._fetch_once(current, verify=verify, method=method)
             if result.error or result.status_code not in (301, 302, 303, 307, 308):
                 return replace(result, url=url)
             location = result.detail
@@ -359,7 +352,7 @@ class Fetcher:
                 with attempt:
                     async with self._global, slot.semaphore:
                         await slot.wait_turn()
-                        result = await self._request(url, verify=verify, method=method, cached=cached)
+                        result = await self._timed_request(url, verify=verify, method=method, cached=cached)
                         self._breakers.pop(origin_of(url), None)
                         return result
         except _Retryable as exc:
@@ -377,6 +370,17 @@ class Fetcher:
             return min(exc.retry_after, defaults.MAX_RETRY_AFTER)
         base: float = wait_exponential_jitter(multiplier=0.5, max=8.0, jitter=0.5)(retry_state)  # type: ignore[arg-type]
         return base
+
+    async def _timed_request(
+        self, url: str, *, verify: bool, method: str, cached: CachedResponse | None
+    ) -> FetchResult:
+        """One request within the total time allowed per page, counted from its turn, never from the queue."""
+        try:
+            return await asyncio.wait_for(
+                self._request(url, verify=verify, method=method, cached=cached), self.settings.page_timeout
+            )
+        except TimeoutError:
+            raise httpx.ReadTimeout(f"page took longer than {self.settings.page_timeout:g} s in total") from None
 
     async def _request(self, url: str, *, verify: bool, method: str, cached: CachedResponse | None) -> FetchResult:
         self.requests_sent += 1

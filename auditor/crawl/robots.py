@@ -1,14 +1,17 @@
-"""robots.txt rules per origin, parsed by protego (the parser Scrapy uses)."""
+"""robots.txt rules per origin, parsed by protego (the parser Scrapy uses), and the sitemaps it names."""
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 
 from protego import Protego
 
-__all__ = ["RobotsPolicy", "parse_robots"]
+__all__ = ["RobotsPolicy", "parse_robots", "sitemap_locations"]
 
 MAX_ROBOTS_BYTES = 500_000
+_LOC = re.compile(rb"<(?:[A-Za-z0-9_-]+:)?loc>\s*([^<\s]{1,2048})\s*</(?:[A-Za-z0-9_-]+:)?loc>")
 
 
 @dataclass(frozen=True)
@@ -39,3 +42,12 @@ def parse_robots(body: bytes | None, user_agent: str) -> RobotsPolicy:
         return RobotsPolicy(None, user_agent)
     text = body[:MAX_ROBOTS_BYTES].decode("utf-8", errors="replace")
     return RobotsPolicy(Protego.parse(text), user_agent.split("/", 1)[0])
+
+
+def sitemap_locations(body: bytes) -> list[str]:
+    """The ``<loc>`` URLs of a sitemap.xml or sitemap index, in document order.
+
+    A regular expression rather than an XML parser: sitemaps in the wild are often not well-formed,
+    and no entity or DTD in them is ever expanded.
+    """
+    return [html.unescape(m.group(1).decode("utf-8", errors="replace")) for m in _LOC.finditer(body)]

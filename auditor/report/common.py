@@ -8,7 +8,7 @@ from ..models import AuditRun, Finding, Scorecard, Status
 from ..score import CREDIT
 from .context import ReportContext, Waiver, WaiverKind
 
-__all__ = ["Breakdown", "active_waiver", "breakdown", "category_columns", "neutralise", "report_order"]
+__all__ = ["Breakdown", "active_waiver", "breakdown", "category_columns", "neutralise", "number", "report_order"]
 
 # A spreadsheet treats a cell starting with these as a formula (CSV injection, OWASP).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -17,6 +17,12 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def neutralise(text: str) -> str:
     """Scraped text as inert spreadsheet text: a leading quote stops formula evaluation."""
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def number(value: float, lang: str) -> str:
+    """0.25 in English, 0,25 in Vietnamese (a comma is the decimal mark)."""
+    text = f"{value:g}"
+    return text if lang == "en" else text.replace(".", ",")
 
 
 def report_order(run: AuditRun) -> list[Scorecard]:

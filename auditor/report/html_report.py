@@ -13,7 +13,7 @@ from html import escape
 from urllib.parse import urlsplit
 
 from ..models import AuditRun, Finding, Scorecard, Status
-from .common import Breakdown, active_waiver, breakdown, category_columns, report_order
+from .common import Breakdown, active_waiver, breakdown, category_columns, number, report_order
 from .context import ChangeKind, ReportContext, WaiverKind
 from .i18n import explain, status_name, t
 
@@ -150,8 +150,8 @@ def _finding_row(run: AuditRun, card: Scorecard, finding: Finding, context: Repo
 
 def _breakdown_table(parts: Breakdown, card: Scorecard, lang: str) -> str:
     rows = "".join(
-        f"<tr><td>{_badge(status, lang)}</td><td>{count}</td><td>{weight}</td><td>{credit:g}</td>"
-        f"<td>{weight * credit:g}</td></tr>"
+        f"<tr><td>{_badge(status, lang)}</td><td>{count}</td><td>{weight}</td><td>{number(credit, lang)}</td>"
+        f"<td>{number(weight * credit, lang)}</td></tr>"
         for status, count, weight, credit in parts.rows
     )
     apart = [
@@ -161,7 +161,9 @@ def _breakdown_table(parts: Breakdown, card: Scorecard, lang: str) -> str:
     ]
     notes = "".join(f"<li>{_e(label)}: {n}</li>" for label, n in apart if n)
     result = (
-        f"{parts.earned:g} / {parts.total} × 100 = {_score(card, lang)}" if parts.total else _e(t("not_scored", lang))
+        f"{number(parts.earned, lang)} / {parts.total} × 100 = {_score(card, lang)}"
+        if parts.total
+        else _e(t("not_scored", lang))
     )
     return (
         f"<h3>{_e(t('how_scored', lang))}</h3><table><tr><th>{_e(t('status', lang))}</th>"

@@ -147,6 +147,19 @@ _WORDS.update(
         "scored": ("Được chấm", "Scored"),
         "none": ("Không có", "None"),
         "gate_failed": ("Không đạt ngưỡng", "Gate failed"),
+        "gate_province": ("điểm của tỉnh {score} thấp hơn {threshold}", "province score {score} is below {threshold}"),
+        "gate_agency": (
+            "điểm của {agency} là {score}, thấp hơn {threshold}",
+            "{agency} scores {score}, below {threshold}",
+        ),
+        "gate_regression": (
+            "có mục mới không đạt so với lần kiểm tra {date}",
+            "findings newly failing since the run of {date}",
+        ),
+        "gate_unknown": (
+            "{count} mục không xác định, nhiều hơn {limit}",
+            "{count} unknown findings, more than {limit}",
+        ),
         "computed": (
             "Điểm = điểm đạt được / tổng trọng số × 100 (làm tròn)",
             "Score = points earned / total weight × 100 (rounded)",

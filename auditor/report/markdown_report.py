@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..models import AuditRun, Status
-from .common import active_waiver, breakdown
+from .common import active_waiver, breakdown, number
 from .context import ChangeKind, ReportContext
 from .i18n import explain, status_name, t
 
@@ -67,7 +67,7 @@ def render(run: AuditRun, lang: str = "vi", context: ReportContext | None = None
         lines += [f"## {_cell(card.agency.name)} ({card.agency.id})", ""]
         parts = breakdown(run, card, context)
         if parts.total:
-            lines += [f"{t('computed', lang)}: {parts.earned:g} / {parts.total} × 100 = {card.score}", ""]
+            lines += [f"{t('computed', lang)}: {number(parts.earned, lang)} / {parts.total} × 100 = {card.score}", ""]
         lines.append(
             f"| {t('category', lang)} | {t('status', lang)} | {t('latest', lang)} | "
             f"{t('reason', lang)} | {t('legal', lang)} |"

@@ -1,0 +1,110 @@
+"""Crawl guards against small scripted servers: sitemap.xml seeding, the circuit breaker, the
+decompression cap, and the report saying when robots.txt was overridden."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import gzip
+from pathlib import Path
+
+from auditor.config import load_registry, load_rules
+from auditor.crawl import defaults
+from auditor.crawl.fetcher import Fetcher, FetchResult
+from auditor.models import AuditRun
+from auditor.pipeline import AuditOptions, audit, default_settings
+
+from .conftest import ROOT
+from .servers import Reply, ScriptedServer, serve
+
+HOST = "site.test.gov.vn"
+HOME = b"<html><body><main><h1>Trang chu</h1><p>Xin chao.</p></main></body></html>"
+PAGE = b"<html><body><main><h1>Trang</h1><p>Noi dung.</p></main></body></html>"
+
+
+def _audit(tmp: Path, server: ScriptedServer, extra: str = "", **settings: object) -> AuditRun:
+    (tmp / "sites.yaml").write_text(
+        "province: {id: guards, name: Guards}\nagencies:\n"
+        f"  - {{id: site, name: Sở, type: department, functions: [finance], url: 'http://{HOST}/'{extra}}}\n",
+        encoding="utf-8",
+    )
+    registry = load_registry(tmp / "sites.yaml")
+    rules = load_rules(ROOT / "rules", province=registry.province.id)
+    options = AuditOptions(
+        as_of=dt.date(2026, 11, 1),
+        settings=default_settings(**{"delay": 0.0, "retries": 0, **settings}),
+        resolve=server.connect_map(HOST),
+    )
+    return asyncio.run(asyncio.wait_for(audit(registry, rules, options), 60))
+
+
+def test_full_crawl_seeds_from_sitemap_xml_and_focused_crawl_does_not_fetch_it(tmp_path: Path) -> None:
+    sitemap = f"<urlset><url><loc>http://{HOST}/trang-1</loc></url><url><loc>http://{HOST}/trang-2</loc></url>"
+    routes = {
+        (HOST, "/"): lambda n: Reply(body=HOME),
+        (HOST, "/robots.txt"): lambda n: Reply(
+            body=f"User-agent: *\nSitemap: http://{HOST}/map.xml\n".encode(), headers={"Content-Type": "text/plain"}
+        ),
+        (HOST, "/map.xml"): lambda n: Reply(
+            body=(sitemap + "</urlset>").encode(), headers={"Content-Type": "text/xml"}
+        ),
+        (HOST, "/trang-1"): lambda n: Reply(body=PAGE),
+        (HOST, "/trang-2"): lambda n: Reply(body=PAGE),
+    }
+    with serve(routes) as server:
+        _audit(tmp_path, server, mode="full")
+        assert server.hits[(HOST, "/trang-1")] == server.hits[(HOST, "/trang-2")] == 1
+        server.hits.clear()
+        _audit(tmp_path, server, mode="focused")
+        assert server.hits[(HOST, "/map.xml")] == 0
+
+
+def test_circuit_breaker_stops_knocking_on_a_failing_host(tmp_path: Path) -> None:
+    links = "".join(f'<a href="/trang-{i}">Trang {i}</a>' for i in range(20))
+    routes = {(HOST, "/"): lambda n: Reply(body=f"<html><body><main>{links}</main></body></html>".encode())}
+    for i in range(20):
+        routes[(HOST, f"/trang-{i}")] = lambda n: Reply(body=PAGE * 10, reset_after=10)
+    with serve(routes) as server:
+        run = _audit(tmp_path, server, mode="full", per_host_concurrency=2)
+        failed = sum(server.hits[(HOST, f"/trang-{i}")] for i in range(20))
+    assert run.scorecards[0].site_status.value == "reachable"
+    assert defaults.BREAKER_FAILURES <= failed <= defaults.BREAKER_FAILURES + 2
+
+
+def test_gzip_bomb_is_inflated_only_up_to_the_cap() -> None:
+    bomb = gzip.compress(b"\0" * (64 << 20), 9)
+    assert len(bomb) < 200_000
+    routes = {
+        (HOST, "/"): lambda n: Reply(body=bomb, headers={"Content-Type": "text/html", "Content-Encoding": "gzip"})
+    }
+
+    async def go(port: int) -> FetchResult:
+        fetcher = Fetcher(default_settings(delay=0.0, max_page_bytes=1_000_000), resolve={HOST: ("127.0.0.1", port)})
+        try:
+            return await fetcher.fetch(f"http://{HOST}/", frozenset({HOST}))
+        finally:
+            await fetcher.aclose()
+
+    with serve(routes) as server:
+        result = asyncio.run(go(server.port))
+    assert result.truncated
+    assert len(result.body) == 1_000_000
+
+
+def test_the_report_says_when_robots_txt_was_overridden(tmp_path: Path) -> None:
+    routes = {
+        (HOST, "/"): lambda n: Reply(body=HOME),
+        (HOST, "/robots.txt"): lambda n: Reply(
+            body=b"User-agent: *\nDisallow: /\n", headers={"Content-Type": "text/plain"}
+        ),
+    }
+    with serve(routes) as server:
+        obeyed = _audit(tmp_path, server)
+        overridden = _audit(tmp_path, server, extra=", robots: ignore")
+        by_flag = _audit(tmp_path, server, obey_robots=False)
+    assert obeyed.scorecards[0].site_status.value == "robots_disallowed"
+    for run in (overridden, by_flag):
+        card = run.scorecards[0]
+        assert card.site_status.value == "reachable"
+        assert "robots.txt not obeyed" in card.site_reason
+        assert "disallows 1 of the pages read" in card.site_reason
