@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -20,9 +22,9 @@ from .explain import category_rows, explain_category
 from .gates import Gates, parse_fail_under, province_score
 from .history import compare, prepare
 from .models import Agency, AuditRun, Province, Registry, Scorecard, Status
-from .pipeline import AuditOptions, default_settings, run_audit, write_reports
+from .pipeline import FETCH_STATS_FILE, AuditOptions, default_settings, run_audit, write_reports
 from .report import DEFAULT_FORMATS, FORMATS
-from .report.context import ChangeKind, Comparison, Waiver
+from .report.context import ChangeKind, Comparison, ReportContext, Waiver
 from .report.i18n import explain, status_name, t
 from .report.load import load_results, load_waivers_of
 from .rulecases import load_cases, recognised
@@ -104,7 +106,10 @@ def _lang(value: str) -> str:
 
 
 class _Progress:
-    """Rich progress on a terminal, a line per finished site otherwise, nothing with --quiet."""
+    """A row per site being crawled on a terminal; periodic plain lines otherwise; nothing with --quiet."""
+
+    # Seconds between plain progress lines in logs and CI output.
+    PLAIN_EVERY = 10.0
 
     def __init__(self, quiet: bool, total: int) -> None:
         self.quiet = quiet
@@ -112,19 +117,21 @@ class _Progress:
         self.progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
-            TextColumn("{task.completed}/{task.total} sites"),
             TextColumn("{task.fields[detail]}"),
             console=err,
             transient=True,
         )
-        self.task: TaskID | None = None
+        self.overall: TaskID | None = None
+        self.sites: dict[str, TaskID] = {}
         self.total = total
         self.done = 0
+        self.pages: dict[str, int] = {}
+        self.last_line = time.monotonic()
 
     def __enter__(self) -> _Progress:
         if self.live:
             self.progress.start()
-            self.task = self.progress.add_task("auditing", total=self.total, detail="")
+            self.overall = self.progress.add_task("sites", total=self.total, detail=f"0/{self.total}")
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -132,21 +139,48 @@ class _Progress:
             self.progress.stop()
 
     def site_started(self, agency: Agency) -> None:
-        return None
+        if self.live:
+            self.sites[agency.id] = self.progress.add_task(f"  {agency.id}", total=None, detail="")
 
     def page_done(self, agency: Agency, pages: int, queued: int, errors: int) -> None:
-        if self.task is not None:
-            self.progress.update(self.task, detail=f"{agency.id}: {pages} pages, {queued} queued, {errors} errors")
+        self.pages[agency.id] = pages
+        task = self.sites.get(agency.id)
+        if task is not None:
+            self.progress.update(task, detail=f"{pages} pages · {queued} queued · {errors} errors")
+        elif not self.quiet and not self.live and time.monotonic() - self.last_line >= self.PLAIN_EVERY:
+            self.last_line = time.monotonic()
+            err.print(f"… {self.done}/{self.total} sites done, {sum(self.pages.values())} pages read")
 
     def site_finished(self, scorecard: Scorecard) -> None:
         self.done += 1
-        if self.task is not None:
-            self.progress.update(self.task, advance=1)
+        task = self.sites.pop(scorecard.agency.id, None)
+        if task is not None:
+            self.progress.remove_task(task)
+        if self.overall is not None:
+            self.progress.update(self.overall, advance=1, detail=f"{self.done}/{self.total}")
         elif not self.quiet:
             err.print(
                 f"[{self.done}/{self.total}] {scorecard.agency.id}: {scorecard.site_status.value}, "
                 f"score {scorecard.score if scorecard.scored else '-'}, {scorecard.pages_fetched} pages"
             )
+
+
+def _print_fetch_stats(cache_dir: Path | None, lang: str) -> None:
+    """What the crawl cost over HTTP, from the counts the audit left in its cache folder."""
+    if cache_dir is None:
+        return
+    try:
+        total = json.loads((cache_dir / FETCH_STATS_FILE).read_text(encoding="utf-8"))["total"]
+    except (OSError, ValueError, KeyError):
+        return
+    err.print(
+        t("fetch_stats", lang).format(
+            requests=total.get("requests", 0),
+            full=total.get("full", 0),
+            not_modified=total.get("not_modified", 0),
+            replayed=total.get("replayed", 0),
+        )
+    )
 
 
 _STATUS_STYLES = {
@@ -209,14 +243,28 @@ def _run(
     )
     with _Progress(quiet, len(registry.agencies)) as progress:
         run, context, written = run_audit(registry, rules, options, out_dir, progress, waivers=waivers)
+    _conclude(run, context, written, lang, quiet, gates, cache_dir)
+    return run
+
+
+def _conclude(
+    run: AuditRun,
+    context: ReportContext,
+    written: list[Path],
+    lang: str,
+    quiet: bool,
+    gates: Gates | None,
+    cache_dir: Path | None = None,
+) -> None:
+    """The end of every command that produces a run: the table, the changes, the files, the gates."""
     out.print(_score_table(run, lang))
     if context.comparison is not None:
         _print_comparison(context.comparison, run, lang)
     if not quiet:
+        _print_fetch_stats(cache_dir, lang)
         for path in written:
-            err.print(f"wrote {path}")
+            err.print(f"{t('wrote', lang)} {path}")
     _check_gates(gates, run, context.comparison, lang)
-    return run
 
 
 def _print_comparison(comparison: Comparison, run: AuditRun, lang: str) -> None:
@@ -382,13 +430,7 @@ def report(
     target = out_dir or source.parent
     run, context = prepare(run, target, waivers)
     written = write_reports(run, target, chosen_formats, language, context)
-    out.print(_score_table(run, language))
-    if context.comparison is not None:
-        _print_comparison(context.comparison, run, language)
-    if not quiet:
-        for path in written:
-            err.print(f"wrote {path}")
-    _check_gates(gates, run, context.comparison, language)
+    _conclude(run, context, written, language, quiet, gates)
 
 
 @app.command()

@@ -87,6 +87,13 @@ _WORDS: dict[str, tuple[str, str]] = {
     "pages": ("Số trang đã đọc", "Pages read"),
     "binds": ("Áp dụng cho", "Binds"),
     "fix": ("Cách khắc phục", "How to fix"),
+    "wrote": ("đã ghi", "wrote"),
+    "fetch_stats": (
+        "HTTP: {requests} yêu cầu — {full} trang tải đầy đủ, {not_modified} không đổi (304), "
+        "{replayed} lấy lại từ lần chạy bị gián đoạn",
+        "HTTP: {requests} requests — {full} full pages, {not_modified} not modified (304), "
+        "{replayed} replayed from an interrupted run",
+    ),
     "advisory_note": (
         "Tổ chức Đảng, đoàn thể: kết quả mang tính khuyến nghị, không xếp hạng",
         "Party and mass organisations: advisory results, not ranked",
