@@ -28,6 +28,7 @@ from .report.context import ChangeKind, Comparison, ReportContext, Waiver
 from .report.i18n import explain, status_name, t
 from .report.load import load_results, load_waivers_of
 from .rulecases import load_cases, recognised
+from .shard import merge_runs, parse_shard, select_shard
 from .waivers import EXCEPTIONS_FILE, load_waivers
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_GATE_FAILED", "EXIT_OK", "app", "main"]
@@ -357,6 +358,10 @@ def audit(
     fail_under: FailUnderOpt = None,
     fail_on_regression: FailOnRegressionOpt = False,
     fail_on_unknown: FailOnUnknownOpt = None,
+    shard: Annotated[
+        str | None,
+        typer.Option("--shard", help="K/N: audit only shard K of N (agencies dealt by sorted id); see 'merge'."),
+    ] = None,
 ) -> None:
     """Audit every agency in sites.yaml and write the run folder (results.json, index.html, …)."""
     date = _as_of(as_of)
@@ -375,6 +380,9 @@ def audit(
             agencies=frozenset(a.id for a in registry.agencies),
             categories=frozenset(c.id for c in known),
         )
+    if shard is not None:
+        # Exceptions are checked against the whole registry above; the shard only narrows the crawl.
+        registry = select_shard(registry, *parse_shard(shard))
     overrides: dict[str, object] = {"mode": crawl, "obey_robots": not ignore_robots}
     for key, value in (
         ("page_budget", page_budget),
@@ -430,6 +438,28 @@ def report(
     target = out_dir or source.parent
     run, context = prepare(run, target, waivers)
     written = write_reports(run, target, chosen_formats, language, context)
+    _conclude(run, context, written, language, quiet, gates)
+
+
+@app.command()
+def merge(
+    runs: Annotated[list[Path], typer.Argument(help="The run folders (or results.json) of every shard.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="The merged run folder.")],
+    lang: LangOpt = "vi",
+    formats: FormatOpt = None,
+    fail_under: FailUnderOpt = None,
+    fail_on_regression: FailOnRegressionOpt = False,
+    fail_on_unknown: FailOnUnknownOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """One run folder from the shards of an audit (--shard K/N), as an unsharded run would have written it."""
+    language, chosen_formats = _lang(lang), _formats(formats)
+    gates = _gates(fail_under, fail_on_regression, fail_on_unknown)
+    sources = [_results_path(p) for p in runs]
+    merged = merge_runs([load_results(p) for p in sources], [str(p) for p in sources])
+    waivers = tuple(dict.fromkeys(w for p in sources for w in load_waivers_of(p)))
+    run, context = prepare(merged, out_dir, waivers)
+    written = write_reports(run, out_dir, chosen_formats, language, context)
     _conclude(run, context, written, language, quiet, gates)
 
 
