@@ -1,7 +1,7 @@
 """index.html in a real headless browser: no console errors, a full heatmap, and scraped XSS payloads inert.
 
 Needs Debian's chromium. When /usr/bin/chromium is absent, CI=true and we are root, it is installed with
-apt-get (at most about two minutes); otherwise the tests are skipped with the reason.
+apt-get update and install (a few minutes at most); otherwise the tests are skipped with the reason.
 """
 
 from __future__ import annotations
@@ -45,7 +45,9 @@ def _find_chromium() -> str | None:
     if os.environ.get("CI") != "true" or os.geteuid() != 0 or shutil.which("apt-get") is None:
         return None
     try:
-        subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], capture_output=True, timeout=120, check=False)
+        # A fresh machine's package lists are empty until updated.
+        subprocess.run(["apt-get", "update", "-q"], capture_output=True, timeout=120, check=False)
+        subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], capture_output=True, timeout=240, check=False)
     except subprocess.TimeoutExpired:
         return None
     return shutil.which("chromium")
