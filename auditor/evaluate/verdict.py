@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..models import Evidence, Finding, Obligation, PageFacts, SiteStatus, Status
 
@@ -171,30 +171,13 @@ def judge_candidate(
         # A static page (structure, contacts) has no publication cycle: its dates mean nothing here.
         return _Verdict(Status.OK, "present", items=newest.items, pages=newest.pages)
     if max_age is None:
-        return _Verdict(
-            Status.OK,
-            "present",
-            newest.latest,
-            newest.newest_title,
-            newest.newest_url,
-            newest.signal,
-            newest.items,
-            newest.pages,
-        )
+        return replace(newest, status=Status.OK, reason="present")
     if newest.latest is None:
-        return _Verdict(Status.UNKNOWN, "no_date_found", None, "", "", "", newest.items, newest.pages)
+        return _Verdict(Status.UNKNOWN, "no_date_found", items=newest.items, pages=newest.pages)
     age = (as_of - newest.latest).days
-    status, reason = (Status.OK, "fresh") if age <= max_age else (Status.STALE, "older_than_max_age")
-    return _Verdict(
-        status,
-        reason,
-        newest.latest,
-        newest.newest_title,
-        newest.newest_url,
-        newest.signal,
-        newest.items,
-        newest.pages,
-    )
+    if age <= max_age:
+        return replace(newest, status=Status.OK, reason="fresh")
+    return replace(newest, status=Status.STALE, reason="older_than_max_age")
 
 
 def _finding(
