@@ -341,6 +341,9 @@ class _SiteCrawler:
                     match.category, result.url, match.source, label, result.url, rank, True, rank == 0, match.strength
                 )
         self._follow(facts, result.url, depth)
+        # Links have been weighed; judging needs the page's items and dates only. Dropping them keeps
+        # memory flat however many pages a site has.
+        state.pages[result.url] = PageRecord(result.url, result.status_code, facts=replace(facts, links=()))
 
     def _candidate(
         self,
