@@ -30,6 +30,9 @@ class Run:
     # CPU seconds the rest of the machine used meanwhile (nginx, the proxy, anything else running):
     # other work on the same 2 cores slows the crawler's wall time, so it is reported beside it.
     other_cpu_s: float = 0.0
+    # A fingerprint of auditor/ and rules/ when the run started ("" for the reference): others may be
+    # changing the auditor while a long benchmark runs, and runs of different code must not be mixed unseen.
+    source: str = ""
 
     @property
     def cpu_s(self) -> float:

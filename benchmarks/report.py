@@ -228,6 +228,23 @@ def _scaling_table(results: Results) -> list[str]:
     return lines
 
 
+def _source_warning(results: Results) -> list[str]:
+    """A note when the auditor's code or rules changed between the runs of this invocation."""
+    runs = [r for r in results.throughput + results.scaling + results.incremental if r.source]
+    if results.politeness is not None and results.politeness.source:
+        runs.append(results.politeness)
+    versions = list(dict.fromkeys(r.source for r in runs))
+    if len(versions) < 2:
+        return []
+    first = {v: next(i for i, r in enumerate(runs, 1) if r.source == v) for v in versions}
+    listed = ", ".join(f"`{v}` from auditor run {n}" for v, n in first.items())
+    return [
+        f"**The auditor's source changed during this invocation** ({len(versions)} versions: {listed}); "
+        "runs of different versions are pooled below.",
+        "",
+    ]
+
+
 def render_markdown(results: Results) -> str:
     machine = results.machine
     lines = [
@@ -243,6 +260,7 @@ def render_markdown(results: Results) -> str:
         + f". Medians of {results.plan['rounds']} rounds, (min–max). Auditor start-up (`auditor version`): "
         f"{results.startup_s:.2f} s.",
         "",
+        *_source_warning(results),
         "## Throughput: full audit vs reference crawler",
         "",
         "Limits for both: per-host concurrency 4, no delay, page budget 1000 per site, 16 requests in flight overall. "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import importlib.util
 import json
 import os
@@ -69,7 +70,8 @@ class Harness:
     runs: list[Run] = field(default_factory=list)
     counter: int = 0
 
-    def _run_dir(self, label: str) -> Path:
+    def new_run_dir(self, label: str) -> Path:
+        """A fresh folder for one run's working directory, output and logs."""
         self.counter += 1
         path = self.plan.work / "runs" / f"{self.counter:03d}-{label.replace(' ', '-')}"
         shutil.rmtree(path, ignore_errors=True)
@@ -84,8 +86,9 @@ class Harness:
         env.update(HOME=str(run_dir), XDG_CACHE_HOME=str(run_dir / ".cache"), NO_COLOR="1", COLUMNS="160")
         return env
 
-    def _record(self, run: Run) -> Run:
-        self.runs.append(run)
+    def _record(self, run: Run, counted: bool = True) -> Run:
+        if counted:
+            self.runs.append(run)
         line = (
             f"  {run.label:<28} {run.corpus:>7}  {run.pages:6d} pages  {run.wall_s:7.2f} s  "
             f"{run.pages_per_s:7.1f} p/s  {run.cpu_ms_per_page:6.2f} CPU ms/p  {run.peak_rss_mb:6.1f} MB  "
@@ -94,8 +97,8 @@ class Harness:
         print(line + ("" if run.exit_code == 0 else f"  EXIT {run.exit_code}"), file=sys.stderr, flush=True)
         return run
 
-    def reference(self, served: Served, label: str = "reference") -> Run:
-        run_dir = self._run_dir(label)
+    def reference(self, served: Served, label: str = "reference", counted: bool = True) -> Run:
+        run_dir = self.new_run_dir(label)
         command = [
             sys.executable,
             "-m",
@@ -120,7 +123,7 @@ class Harness:
         pages = 0
         if measured.exit_code == 0:
             pages = int(json.loads((run_dir / "stdout.txt").read_text().strip().splitlines()[-1])["pages"])
-        return self._record(_run(label, served, offset, measured, pages))
+        return self._record(_run(label, served, offset, measured, pages), counted)
 
     def auditor(
         self,
@@ -132,8 +135,9 @@ class Harness:
         run_dir: Path | None = None,
         extra: Sequence[str] = (),
         wrapper: Sequence[str] = (),
+        counted: bool = True,
     ) -> Run:
-        run_dir = run_dir or self._run_dir(label)
+        run_dir = run_dir or self.new_run_dir(label)
         flags: list[str] = []
         for key, value in (limits or {}).items():
             flags += [f"--{key.replace('_', '-')}", f"{value:g}"]
@@ -157,6 +161,7 @@ class Harness:
             *served.connect_to(),
         ]
         offset = served.log_offset()
+        source = source_fingerprint()
         measured = run_measured(
             command, cwd=run_dir, env=self._env(run_dir), stdout=run_dir / "stdout.txt", stderr=run_dir / "stderr.txt"
         )
@@ -165,13 +170,13 @@ class Harness:
         if measured.exit_code == 0 and results.exists():
             data = json.loads(results.read_text(encoding="utf-8"))
             pages = sum(int(a.get("pages_fetched", 0)) for a in data["agencies"])
-        return self._record(_run(label, served, offset, measured, pages))
+        return self._record(_run(label, served, offset, measured, pages, source), counted)
 
     def startup(self) -> float:
         """Median wall time of ``auditor version``: the start-up every audit pays."""
         times = []
         for _ in range(3):
-            run_dir = self._run_dir("startup")
+            run_dir = self.new_run_dir("startup")
             measured = run_measured(
                 [_auditor_bin(), "version"],
                 cwd=run_dir,
@@ -183,11 +188,24 @@ class Harness:
         return sorted(times)[1]
 
 
-def _run(label: str, served: Served, log_offset: int, measured: Measured, pages: int) -> Run:
+def _run(label: str, served: Served, log_offset: int, measured: Measured, pages: int, source: str = "") -> Run:
     requests = sum(served.requests_since(log_offset)[0].values())
     m = measured
     name = _corpus_name(served.corpus)
-    return Run(label, name, m.wall_s, m.user_s, m.sys_s, m.peak_rss_kb, pages, requests, m.exit_code, m.other_cpu_s)
+    return Run(
+        label, name, m.wall_s, m.user_s, m.sys_s, m.peak_rss_kb, pages, requests, m.exit_code, m.other_cpu_s, source
+    )
+
+
+def source_fingerprint() -> str:
+    """A short hash of the auditor's code and rules as they are on disk now."""
+    digest = hashlib.sha256()
+    for folder in (ROOT / "auditor", RULES):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(ROOT)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _corpus_name(corpus: Corpus) -> str:
@@ -246,8 +264,7 @@ def _machine() -> dict[str, str]:
 def _throughput(harness: Harness, main: Corpus, results: Results) -> None:
     print(f"throughput on {main.pages} pages ({harness.plan.rounds} rounds, alternating)", file=sys.stderr)
     with serve(main, harness.plan.work / "nginx-main") as served:
-        harness.reference(served, label="warm-up (not counted)")
-        harness.runs.pop()
+        harness.reference(served, label="warm-up (not counted)", counted=False)
         order = ["reference", "auditor full", "auditor focused"]
         for round_no in range(harness.plan.rounds):
             shift = round_no % len(order)
@@ -266,8 +283,7 @@ def _scaling(harness: Harness, corpora: dict[int, Corpus], results: Results) -> 
             continue  # the 4× point is the throughput runs
         print(f"scaling: {corpus.pages} pages", file=sys.stderr)
         with serve(corpus, harness.plan.work / f"nginx-{pages}") as served:
-            harness.reference(served, label="warm-up (not counted)")
-            harness.runs.pop()
+            harness.reference(served, label="warm-up (not counted)", counted=False)
             for round_no in range(harness.plan.rounds):
                 pair = ["reference", "auditor full"] if round_no % 2 == 0 else ["auditor full", "reference"]
                 for label in pair:
@@ -282,7 +298,7 @@ def _scaling(harness: Harness, corpora: dict[int, Corpus], results: Results) -> 
 def _incremental(harness: Harness, main: Corpus, results: Results) -> None:
     print("incremental: the same audit twice, same folder", file=sys.stderr)
     with serve(main, harness.plan.work / "nginx-main") as served:
-        run_dir = harness._run_dir("incremental")
+        run_dir = harness.new_run_dir("incremental")
         first = harness.auditor(served, "full", label="auditor full, first", run_dir=run_dir)
         second = harness.auditor(served, "full", label="auditor full, second", run_dir=run_dir)
     results.incremental = [first, second]
@@ -311,8 +327,7 @@ def _profile(harness: Harness, main: Corpus, results: Results) -> None:
     raw = harness.plan.work / "profile.raw.txt"
     with serve(main, harness.plan.work / "nginx-main") as served:
         wrapper = [str(py_spy), "record", "--rate", "250", "--nolineno", "--format", "raw", "--output", str(raw), "--"]
-        harness.auditor(served, "full", label="auditor full, py-spy", wrapper=wrapper)
-        harness.runs.pop()
+        harness.auditor(served, "full", label="auditor full, py-spy", wrapper=wrapper, counted=False)
     results.profile = summarise_profile(raw.read_text(encoding="utf-8"))
 
 
