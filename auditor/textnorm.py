@@ -18,13 +18,26 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", html.unescape(text))
 
 
-@lru_cache(maxsize=65536)
+# Labels, link texts and slugs repeat across pages and are cached; a page's long text never repeats,
+# and caching it would keep every page alive.
+MAX_CACHED_CHARS = 200
+
+
 def _fold(text: str, d_replacement: str) -> str:
+    if len(text) <= MAX_CACHED_CHARS:
+        return _fold_cached(text, d_replacement)
+    return _fold_text(text, d_replacement)
+
+
+def _fold_text(text: str, d_replacement: str) -> str:
     decomposed = unicodedata.normalize("NFD", nfc(text).lower())
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     # đ has no combining mark to strip; real slugs write it either as "d" or drop it ("lanh-ao-so").
     stripped = stripped.replace("đ", d_replacement)
     return _SPACE.sub(" ", stripped).strip()
+
+
+_fold_cached = lru_cache(maxsize=65536)(_fold_text)
 
 
 def fold(text: str) -> str:
