@@ -53,6 +53,20 @@ def _find_chromium() -> str | None:
     return shutil.which("chromium")
 
 
+def _assert_no_payload_ran(dom: str) -> None:
+    """The rendered page: title untouched, no planted element, only our own script, no handlers or js: links."""
+    tree = LexborHTMLParser(dom)
+    title = tree.css_first("title")
+    assert title is not None
+    assert title.text().strip() != MARKER
+    assert tree.css("[data-pwned]") == []
+    assert len(tree.css("script")) == 1
+    for node in tree.css("*"):
+        for name, value in node.attributes.items():
+            assert not name.lower().startswith("on"), node.html
+            assert not (value or "").strip().lower().startswith("javascript:"), node.html
+
+
 @pytest.fixture(scope="module")
 def chromium() -> str:
     path = _find_chromium()
@@ -136,17 +150,7 @@ def test_xss_payloads_in_scraped_text_never_execute(chromium: str, tmp_path: Pat
     page = tmp_path / "index.html"
     page.write_text(html, encoding="utf-8")
     dom, console = _open(chromium, page, tmp_path)
-    tree = LexborHTMLParser(dom)
-    title = tree.css_first("title")
-    assert title is not None
-    assert title.text().strip() != MARKER
-    assert tree.css("[data-pwned]") == []
-    # Only our own script, no element with an event handler, no javascript: link.
-    assert len(tree.css("script")) == 1
-    for node in tree.css("*"):
-        for name, value in node.attributes.items():
-            assert not name.lower().startswith("on"), node.html
-            assert not (value or "").strip().lower().startswith("javascript:"), node.html
+    _assert_no_payload_ran(dom)
     assert all("Content Security Policy" not in line for line in console), console
 
 
@@ -200,16 +204,7 @@ def test_a_crawled_page_with_xss_payloads_gives_a_report_where_none_runs(
     assert "<img src=x" not in html
     assert "<script>document" not in html
     dom, console = _open(chromium, out / "index.html", tmp_path)
-    tree = LexborHTMLParser(dom)
-    title = tree.css_first("title")
-    assert title is not None
-    assert title.text().strip() != MARKER
-    assert tree.css("[data-pwned]") == []
-    assert len(tree.css("script")) == 1
-    for node in tree.css("*"):
-        for name, value in node.attributes.items():
-            assert not name.lower().startswith("on"), node.html
-            assert not (value or "").strip().lower().startswith("javascript:"), node.html
+    _assert_no_payload_ran(dom)
     assert console == []
 
 
