@@ -30,6 +30,7 @@ from .report.load import load_results, load_waivers_of
 from .rulecases import load_cases, recognised
 from .shard import merge_runs, parse_shard, select_shard
 from .waivers import EXCEPTIONS_FILE, load_waivers
+from .workers import MAX_DEFAULT_WORKERS, default_workers
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_GATE_FAILED", "EXIT_OK", "app", "main"]
 
@@ -171,8 +172,9 @@ def _print_fetch_stats(cache_dir: Path | None, lang: str) -> None:
     if cache_dir is None:
         return
     try:
-        total = json.loads((cache_dir / FETCH_STATS_FILE).read_text(encoding="utf-8"))["total"]
-    except (OSError, ValueError, KeyError):
+        stats = json.loads((cache_dir / FETCH_STATS_FILE).read_text(encoding="utf-8"))
+        total, pages = stats["total"], stats.get("pages", {})
+    except (OSError, ValueError, KeyError, TypeError):
         return
     err.print(
         t("fetch_stats", lang).format(
@@ -182,6 +184,8 @@ def _print_fetch_stats(cache_dir: Path | None, lang: str) -> None:
             replayed=total.get("replayed", 0),
         )
     )
+    if pages:
+        err.print(t("parse_stats", lang).format(parsed=pages.get("parsed", 0), reused=pages.get("reused", 0)))
 
 
 _STATUS_STYLES = {
@@ -231,9 +235,11 @@ def _run(
     formats: tuple[str, ...] | None = None,
     waivers: tuple[Waiver, ...] = (),
     gates: Gates | None = None,
+    workers: int | None = None,
 ) -> AuditRun:
     rules = load_rules(rules_dir, province=registry.province.id)
     options = AuditOptions(
+        workers=workers or default_workers(),
         as_of=as_of,
         settings=default_settings(**(settings or {})),
         resolve=resolve,
@@ -297,6 +303,16 @@ def _check_gates(gates: Gates | None, run: AuditRun, comparison: Comparison | No
         raise typer.Exit(EXIT_GATE_FAILED)
 
 
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        min=1,
+        max=64,
+        help=f"Processes crawling at once (default: the cores, at most {MAX_DEFAULT_WORKERS}); "
+        "sites sharing a host stay in one.",
+    ),
+]
 FormatOpt = Annotated[
     list[str] | None,
     typer.Option("--format", help=f"Report formats to write (repeatable; default all): {', '.join(FORMATS)}."),
@@ -362,6 +378,7 @@ def audit(
         str | None,
         typer.Option("--shard", help="K/N: audit only shard K of N (agencies dealt by sorted id); see 'merge'."),
     ] = None,
+    workers: WorkersOpt = None,
 ) -> None:
     """Audit every agency in sites.yaml and write the run folder (results.json, index.html, …)."""
     date = _as_of(as_of)
@@ -406,6 +423,7 @@ def audit(
         formats=chosen_formats,
         waivers=waivers,
         gates=gates,
+        workers=workers,
     )
 
 
@@ -577,6 +595,7 @@ def demo(
     rules: RulesOpt = None,
     lang: LangOpt = "vi",
     quiet: QuietOpt = False,
+    workers: WorkersOpt = None,
 ) -> None:
     """Serve the bundled sample portal on 127.0.0.1, audit it, write reports/demo/ and stop the server."""
     from .demo import sample_target
@@ -595,6 +614,7 @@ def demo(
             plain_http=True,
             # The sample is served from this machine: no politeness delay is needed.
             settings={"delay": 0.0, "per_host_concurrency": 4, "retries": 1},
+            workers=workers,
         )
 
 

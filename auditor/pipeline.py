@@ -8,7 +8,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
@@ -16,22 +16,26 @@ from typing import Protocol
 from . import __version__
 from .crawl import defaults
 from .crawl.cache import HttpCache
-from .crawl.fetcher import Fetcher
+from .crawl.fetcher import Fetcher, FetchStats
 from .errors import OutputError
 from .evaluate.recognise import Recogniser
 from .evaluate.verdict import judge_site
+from .extract.page import extract_page
+from .factcache import FactsCache
 from .history import prepare
 from .models import Agency, AuditRun, CrawlSettings, Registry, RuleSet, Scorecard
 from .report import FORMATS, ReportContext
 from .report.context import Waiver
 from .score import score_findings
-from .sitecrawl import CrawlObserver, crawl_site
+from .sitecrawl import CrawlObserver, PageExtractor, crawl_site
+from .workers import partition, run_groups, worker_sender
 
 __all__ = [
     "FETCH_STATS_FILE",
     "AuditObserver",
     "AuditOptions",
     "audit",
+    "audit_in_workers",
     "default_settings",
     "run_audit",
     "write_reports",
@@ -58,10 +62,16 @@ class AuditOptions:
     lang: str = "vi"
     # The HTTP cache folder: conditional requests next time, and a killed run resumes from it.
     cache_dir: Path | None = None
+    # Processes crawling at once (agencies sharing a host stay in one); 1 runs in this process.
+    workers: int = 1
 
+
+# Extracted facts, beside the HTTP cache's entries and bodies (see ``auditor.factcache``).
+FACTS_DIR = "facts"
 
 # Written into the cache folder after each run: what the crawl cost per agency (requests, full
-# bodies, 304s, replays). Not in results.json, which must not depend on what was cached.
+# bodies, 304s, replays) and how many pages were parsed or had their facts reused. Not in
+# results.json, which must not depend on what was cached.
 FETCH_STATS_FILE = "fetch-stats.json"
 
 
@@ -91,11 +101,14 @@ async def _audit_agency(
     fetcher: Fetcher,
     options: AuditOptions,
     observer: AuditObserver | None,
+    extract: PageExtractor,
 ) -> Scorecard:
     if observer is not None:
         observer.site_started(agency)
     obligations = rules.obligations(agency, options.as_of)
-    crawl = await crawl_site(agency, obligations, recogniser, fetcher, options.settings, options.as_of, observer)
+    crawl = await crawl_site(
+        agency, obligations, recogniser, fetcher, options.settings, options.as_of, observer, extract
+    )
     findings = judge_site(obligations, crawl, options.as_of)
     score, scored = score_findings(findings)
     pages = sum(1 for p in crawl.pages.values() if not p.robots_blocked)
@@ -105,31 +118,95 @@ async def _audit_agency(
     return scorecard
 
 
-async def audit(
-    registry: Registry, rules: RuleSet, options: AuditOptions, observer: AuditObserver | None = None
-) -> AuditRun:
-    """Audit every agency of the registry concurrently; a failing site is data, never an exception."""
+@dataclass(frozen=True)
+class _Share:
+    """What one process's part of the audit produced, and what it cost."""
+
+    scorecards: list[Scorecard]
+    stats: dict[str, FetchStats]
+    parsed: int = 0  # pages parsed
+    reused: int = 0  # pages whose facts came from the cache
+
+
+async def _audit_agencies(
+    agencies: Sequence[Agency],
+    rules: RuleSet,
+    options: AuditOptions,
+    observer: AuditObserver | None,
+    cache: HttpCache | None,
+) -> _Share:
+    """Every agency given, concurrently, over one client; the scorecards and what fetching cost per host."""
     recogniser = Recogniser(rules.categories)
-    cache = _open_cache(registry, rules, options)
     fetcher = Fetcher(options.settings, resolve=options.resolve, plain_http=options.plain_http, cache=cache)
+    facts = FactsCache(cache.root / FACTS_DIR) if cache is not None else None
+    extract: PageExtractor = facts.extract if facts is not None else extract_page
     try:
         scorecards = await asyncio.gather(
-            *(_audit_agency(a, rules, recogniser, fetcher, options, observer) for a in registry.agencies)
+            *(_audit_agency(a, rules, recogniser, fetcher, options, observer, extract) for a in agencies)
         )
     finally:
         await fetcher.aclose()
+    if facts is None:
+        return _Share(list(scorecards), fetcher.stats)
+    return _Share(list(scorecards), fetcher.stats, facts.misses, facts.hits)
+
+
+def _audit_group(group: tuple[Agency, ...], rules: RuleSet, options: AuditOptions, cache: HttpCache | None) -> _Share:
+    """One worker process's share of the audit (see ``auditor.workers``)."""
+    return asyncio.run(_audit_agencies(group, rules, options, worker_sender(), cache))
+
+
+def _conclude(
+    registry: Registry,
+    rules: RuleSet,
+    options: AuditOptions,
+    cache: HttpCache | None,
+    shares: Sequence[_Share],
+) -> AuditRun:
+    stats: dict[str, FetchStats] = {}
+    for share in shares:
+        for host, counts in share.stats.items():
+            stats.setdefault(host, FetchStats()).add(counts)
     if cache is not None:
-        _write_fetch_stats(cache, registry, fetcher)
+        parsing = {"parsed": sum(s.parsed for s in shares), "reused": sum(s.reused for s in shares)}
+        _write_fetch_stats(cache, registry, stats, parsing)
         cache.finish()
     return AuditRun(
         as_of=options.as_of,
         province=registry.province,
         ruleset_version=rules.version,
         instruments=rules.instruments_in_force(options.as_of),
-        scorecards=tuple(sorted(scorecards, key=lambda s: s.agency.id)),
+        scorecards=tuple(sorted((c for share in shares for c in share.scorecards), key=lambda c: c.agency.id)),
         tool_version=__version__,
         categories=rules.categories,
     )
+
+
+async def audit(
+    registry: Registry, rules: RuleSet, options: AuditOptions, observer: AuditObserver | None = None
+) -> AuditRun:
+    """Audit every agency of the registry concurrently in this process; a failing site is data, never an exception."""
+    cache = _open_cache(registry, rules, options)
+    share = await _audit_agencies(registry.agencies, rules, options, observer, cache)
+    return _conclude(registry, rules, options, cache, [share])
+
+
+def audit_in_workers(
+    registry: Registry, rules: RuleSet, options: AuditOptions, observer: AuditObserver | None = None
+) -> AuditRun:
+    """Audit every agency, spread over ``options.workers`` processes; the same run as :func:`audit`.
+
+    Each site's crawl depends only on its own responses, so how the sites are grouped changes how
+    fast the run is, never what it finds. The global request limit is shared out between workers.
+    """
+    groups = partition(registry.agencies, options.workers, lambda a: a.page_budget or options.settings.page_budget)
+    if len(groups) <= 1:
+        return asyncio.run(audit(registry, rules, options, observer))
+    cache = _open_cache(registry, rules, options)
+    per_worker = max(1, -(-options.settings.global_concurrency // len(groups)))
+    share_options = replace(options, settings=replace(options.settings, global_concurrency=per_worker))
+    shares = run_groups(_audit_group, groups, (rules, share_options, cache), observer)
+    return _conclude(registry, rules, options, cache, shares)
 
 
 def _open_cache(registry: Registry, rules: RuleSet, options: AuditOptions) -> HttpCache | None:
@@ -145,9 +222,20 @@ def _open_cache(registry: Registry, rules: RuleSet, options: AuditOptions) -> Ht
     return cache
 
 
-def _write_fetch_stats(cache: HttpCache, registry: Registry, fetcher: Fetcher) -> None:
-    agencies = {a.id: fetcher.stats_for(a.hosts).as_dict() for a in sorted(registry.agencies, key=lambda a: a.id)}
-    payload = {"resumed": cache.resuming, "total": fetcher.stats_for().as_dict(), "agencies": agencies}
+def _stats_for(stats: Mapping[str, FetchStats], hosts: Container[str] | None = None) -> FetchStats:
+    """Fetch counts summed over ``hosts`` (every host when None)."""
+    total = FetchStats()
+    for host, counts in stats.items():
+        if hosts is None or host in hosts:
+            total.add(counts)
+    return total
+
+
+def _write_fetch_stats(
+    cache: HttpCache, registry: Registry, stats: Mapping[str, FetchStats], pages: Mapping[str, int]
+) -> None:
+    agencies = {a.id: _stats_for(stats, a.hosts).as_dict() for a in sorted(registry.agencies, key=lambda a: a.id)}
+    payload = {"resumed": cache.resuming, "total": _stats_for(stats).as_dict(), "agencies": agencies, "pages": pages}
     path = cache.root / FETCH_STATS_FILE
     temp = path.with_suffix(".tmp")
     try:
@@ -192,7 +280,7 @@ def run_audit(
     waivers: tuple[Waiver, ...] = (),
 ) -> tuple[AuditRun, ReportContext, list[Path]]:
     """The whole job: audit, apply the exceptions, compare with the previous run beside ``out_dir``, write."""
-    run = asyncio.run(audit(registry, rules, options, observer))
+    run = audit_in_workers(registry, rules, options, observer)
     # Read the history before writing: the previous run must not be this one.
     run, context = prepare(run, out_dir, waivers)
     return run, context, write_reports(run, out_dir, options.formats, options.lang, context)

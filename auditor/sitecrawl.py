@@ -20,7 +20,7 @@ from .extract.page import extract_page, is_attachment_url
 from .models import Agency, CrawlSettings, Link, Obligation, PageFacts, SiteStatus, Status
 from .textnorm import fold, tokens
 
-__all__ = ["CrawlObserver", "crawl_site"]
+__all__ = ["CrawlObserver", "PageExtractor", "crawl_site"]
 
 # Frontier priorities, lowest first.
 _CANDIDATE, _DATING, _COVERAGE, _SITEMAP, _HEADLINE, _OTHER = range(6)
@@ -32,6 +32,14 @@ _SITEMAP_WORDS = {("so", "do"), ("sitemap",), ("site", "map")}
 # sitemap.xml files read per site, and URLs taken from each: the page budget is far smaller anyway.
 MAX_XML_SITEMAPS = 5
 MAX_SITEMAP_URLS = 5000
+
+
+class PageExtractor(Protocol):
+    """HTML to facts: :func:`auditor.extract.page.extract_page`, or a cache in front of it."""
+
+    def __call__(
+        self, url: str, status_code: int, body: bytes, *, content_type: str, last_modified: str | None, as_of: dt.date
+    ) -> PageFacts: ...
 
 
 class CrawlObserver(Protocol):
@@ -141,8 +149,10 @@ class _SiteCrawler:
         settings: CrawlSettings,
         as_of: dt.date,
         observer: CrawlObserver | None,
+        extract: PageExtractor,
     ) -> None:
         self.agency = agency
+        self.extract = extract
         self.recogniser = recogniser
         self.fetcher = fetcher
         self.settings = settings
@@ -312,7 +322,7 @@ class _SiteCrawler:
             return
         facts: PageFacts | None = None
         if result.status_code < 400 or result.body:
-            facts = extract_page(
+            facts = self.extract(
                 result.final_url,
                 result.status_code,
                 result.body,
@@ -427,9 +437,10 @@ async def crawl_site(
     settings: CrawlSettings,
     as_of: dt.date,
     observer: CrawlObserver | None = None,
+    extract: PageExtractor = extract_page,
 ) -> SiteCrawl:
     """Crawl one site within its budget and return what was seen; never raises for site trouble."""
-    crawler = _SiteCrawler(agency, obligations, recogniser, fetcher, settings, as_of, observer)
+    crawler = _SiteCrawler(agency, obligations, recogniser, fetcher, settings, as_of, observer, extract)
     try:
         return await asyncio.wait_for(crawler.run(), settings.site_timeout)
     except TimeoutError:

@@ -6,6 +6,7 @@ import os
 import signal
 import statistics
 import subprocess
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -33,6 +34,8 @@ class Run:
     # A fingerprint of auditor/ and rules/ when the run started ("" for the reference): others may be
     # changing the auditor while a long benchmark runs, and runs of different code must not be mixed unseen.
     source: str = ""
+    # ru_maxrss: the largest single process of the tree (peak_rss_kb is the whole tree's, sampled).
+    largest_process_rss_kb: int = 0
 
     @property
     def cpu_s(self) -> float:
@@ -89,6 +92,45 @@ def _machine_busy_s() -> float:
     return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory (KiB) of a process and all its descendants, from /proc; 0 once it is gone."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            with open(f"/proc/{current}/status", encoding="ascii", errors="replace") as status:
+                total += next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children", encoding="ascii") as children:
+                    pending.extend(int(child) for child in children.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+class _TreeRssSampler(threading.Thread):
+    """The largest total RSS of a process tree, sampled every 50 ms.
+
+    ``ru_maxrss`` from wait4 is the peak of the single largest process: with worker processes the
+    memory in use at once is the sum over the tree, which is what is reported as peak RSS.
+    """
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_kb = 0
+        self._stop = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop.wait(0.05):
+            self.peak_kb = max(self.peak_kb, _tree_rss_kb(self.pid))
+
+    def stop(self) -> int:
+        self._stop.set()
+        self.join()
+        return self.peak_kb
+
+
 @dataclass(frozen=True)
 class Measured:
     """What the kernel says one child process cost."""
@@ -99,13 +141,15 @@ class Measured:
     peak_rss_kb: int
     exit_code: int
     other_cpu_s: float
+    largest_process_rss_kb: int = 0
 
 
 def run_measured(command: Sequence[str], *, cwd: Path, env: Mapping[str, str], stdout: Path, stderr: Path) -> Measured:
     """Wall seconds, user and system CPU seconds, peak RSS (KiB) and exit code of ``command``.
 
     ``os.wait4`` gives the child's own resource usage (descendants it waited for included), so
-    nothing else this process does is counted; Ctrl-C stops the child before it propagates.
+    nothing else this process does is counted; Ctrl-C stops the child before it propagates. Peak RSS
+    is the larger of the sampled sum over the process tree and ``ru_maxrss``.
     """
     with stdout.open("wb") as out, stderr.open("wb") as err:
         busy = _machine_busy_s()
@@ -113,9 +157,12 @@ def run_measured(command: Sequence[str], *, cwd: Path, env: Mapping[str, str], s
         process = subprocess.Popen(
             list(command), cwd=cwd, env=dict(env), stdout=out, stderr=err, stdin=subprocess.DEVNULL
         )
+        sampler = _TreeRssSampler(process.pid)
+        sampler.start()
         try:
             _, status, usage = os.wait4(process.pid, 0)
         except BaseException:
+            sampler.stop()
             process.send_signal(signal.SIGTERM)
             try:
                 process.wait(timeout=10)
@@ -124,6 +171,8 @@ def run_measured(command: Sequence[str], *, cwd: Path, env: Mapping[str, str], s
                 process.wait()
             raise
         wall = time.perf_counter() - started
+        tree_peak = sampler.stop()
     process.returncode = os.waitstatus_to_exitcode(status)
     other = max(0.0, _machine_busy_s() - busy - usage.ru_utime - usage.ru_stime)
-    return Measured(wall, usage.ru_utime, usage.ru_stime, usage.ru_maxrss, process.returncode, other)
+    peak = max(tree_peak, usage.ru_maxrss)
+    return Measured(wall, usage.ru_utime, usage.ru_stime, peak, process.returncode, other, usage.ru_maxrss)

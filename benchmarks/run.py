@@ -193,7 +193,18 @@ def _run(label: str, served: Served, log_offset: int, measured: Measured, pages:
     m = measured
     name = _corpus_name(served.corpus)
     return Run(
-        label, name, m.wall_s, m.user_s, m.sys_s, m.peak_rss_kb, pages, requests, m.exit_code, m.other_cpu_s, source
+        label,
+        name,
+        m.wall_s,
+        m.user_s,
+        m.sys_s,
+        m.peak_rss_kb,
+        pages,
+        requests,
+        m.exit_code,
+        m.other_cpu_s,
+        source,
+        m.largest_process_rss_kb,
     )
 
 

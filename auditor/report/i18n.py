@@ -94,6 +94,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "HTTP: {requests} requests — {full} full pages, {not_modified} not modified (304), "
         "{replayed} replayed from an interrupted run",
     ),
+    "parse_stats": (
+        "Trang: {parsed} được phân tích, {reused} không đổi dùng lại kết quả phân tích lần trước",
+        "Pages: {parsed} parsed, {reused} unchanged and not parsed again",
+    ),
     "advisory_note": (
         "Tổ chức Đảng, đoàn thể: kết quả mang tính khuyến nghị, không xếp hạng",
         "Party and mass organisations: advisory results, not ranked",

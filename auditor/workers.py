@@ -1,0 +1,176 @@
+"""Auditing groups of sites in worker processes, one event loop each, so every core crawls and parses."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, Protocol, TypeVar
+
+from .models import Agency, Scorecard
+
+__all__ = ["EventSender", "ProgressSink", "default_workers", "partition", "run_groups", "worker_sender"]
+
+R = TypeVar("R")
+
+# More processes than this gain little: each site's politeness limits, not CPU, bound its crawl.
+MAX_DEFAULT_WORKERS = 4
+# Seconds between two progress events of one site: the parent only redraws a progress bar.
+PAGE_EVENT_INTERVAL = 0.25
+
+
+class ProgressSink(Protocol):
+    """What the parent forwards worker events to: the audit's observer."""
+
+    def site_started(self, agency: Agency) -> None: ...
+
+    def page_done(self, agency: Agency, pages: int, queued: int, errors: int) -> None: ...
+
+    def site_finished(self, scorecard: Scorecard) -> None: ...
+
+
+def default_workers() -> int:
+    """The cores this process may run on, at most MAX_DEFAULT_WORKERS."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_DEFAULT_WORKERS))
+
+
+def _hosts_of(agency: Agency) -> set[str]:
+    scope = agency.hosts
+    return {*scope.hosts, scope.own_host} - {""}
+
+
+def partition(agencies: Sequence[Agency], workers: int, weight: Callable[[Agency], int]) -> list[list[Agency]]:
+    """Agencies dealt to at most ``workers`` groups; agencies whose scopes share a host stay together.
+
+    Politeness limits hold per host within one process, so two processes must never crawl the same
+    host. Groups of connected agencies are dealt heaviest first to the lightest worker: the result
+    depends only on the registry, never on timing.
+    """
+    ordered = sorted(agencies, key=lambda a: a.id)
+    parent = list(range(len(ordered)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owners: dict[str, int] = {}  # a registered host → the first agency that lists it
+    own: dict[str, int] = {}  # an agency's own host, whose subdomains are in its scope too
+    for i, agency in enumerate(ordered):
+        for host in _hosts_of(agency):
+            owners.setdefault(host, i)
+        own.setdefault(agency.hosts.own_host, i)
+    for i, agency in enumerate(ordered):
+        for host in _hosts_of(agency):
+            if host in owners:
+                parent[find(i)] = find(owners[host])
+            labels = host.split(".")
+            for k in range(1, len(labels) - 1):
+                other = own.get(".".join(labels[k:]))
+                if other is not None:
+                    parent[find(i)] = find(other)
+    groups: dict[int, list[Agency]] = {}
+    for i, agency in enumerate(ordered):
+        groups.setdefault(find(i), []).append(agency)
+    count = max(1, min(workers, len(groups)))
+    bins: list[list[Agency]] = [[] for _ in range(count)]
+    loads = [0] * count
+    for group in sorted(groups.values(), key=lambda g: (-sum(weight(a) for a in g), g[0].id)):
+        lightest = min(range(count), key=lambda b: (loads[b], b))
+        bins[lightest].extend(group)
+        loads[lightest] += sum(weight(a) for a in group)
+    return [sorted(b, key=lambda a: a.id) for b in bins if b]
+
+
+class EventSender:
+    """The observer a worker process audits with: it sends progress to the parent, throttled."""
+
+    def __init__(self, events: Any) -> None:
+        self._events = events
+        self._last: dict[str, float] = {}
+
+    def site_started(self, agency: Agency) -> None:
+        self._events.put(("started", agency.id, None))
+
+    def page_done(self, agency: Agency, pages: int, queued: int, errors: int) -> None:
+        now = time.monotonic()
+        if now - self._last.get(agency.id, 0.0) >= PAGE_EVENT_INTERVAL:
+            self._last[agency.id] = now
+            self._events.put(("page", agency.id, (pages, queued, errors)))
+
+    def site_finished(self, scorecard: Scorecard) -> None:
+        self._events.put(("finished", scorecard.agency.id, scorecard))
+
+
+_events: Any = None
+
+
+def _init_worker(events: Any) -> None:
+    global _events
+    _events = events
+
+
+def worker_sender() -> EventSender | None:
+    """In a worker process, the observer that reports to the parent; None elsewhere."""
+    return EventSender(_events) if _events is not None else None
+
+
+def _forward(event: tuple[str, str, Any], agencies: Mapping[str, Agency], sink: ProgressSink) -> None:
+    kind, agency_id, payload = event
+    if kind == "started":
+        sink.site_started(agencies[agency_id])
+    elif kind == "page":
+        sink.page_done(agencies[agency_id], *payload)
+    else:
+        sink.site_finished(payload)
+
+
+def _job(job: Callable[..., R], index: int, group: tuple[Agency, ...], *args: Any) -> R:
+    try:
+        return job(group, *args)
+    finally:
+        # Sent after every event of this job: once the parent has it, the pipe holds nothing of ours.
+        _events.put(("done", str(index), None))
+
+
+def run_groups(
+    job: Callable[..., R], groups: Sequence[Sequence[Agency]], args: tuple[Any, ...], sink: ProgressSink | None
+) -> list[R]:
+    """``job(group, *args)`` for every group, each in its own process; results in the order of ``groups``.
+
+    Processes are spawned, not forked: the parent may hold threads (the sample server, a progress
+    display), and a fork copies their locks in whatever state they are in.
+    """
+    context = multiprocessing.get_context("spawn")
+    events = context.Queue()
+    agencies = {a.id: a for group in groups for a in group}
+    pool = ProcessPoolExecutor(len(groups), mp_context=context, initializer=_init_worker, initargs=(events,))
+    try:
+        futures = [pool.submit(_job, job, i, tuple(group), *args) for i, group in enumerate(groups)]
+        running = {str(i) for i in range(len(groups))}
+        while running:
+            try:
+                event = events.get(timeout=0.1)
+            except queue.Empty:
+                if all(f.done() for f in futures):
+                    break  # a worker died without a word: its future holds the error
+                continue
+            if event[0] == "done":
+                running.discard(event[1])
+            elif sink is not None:
+                _forward(event, agencies, sink)
+        results = [f.result() for f in futures]
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    events.close()
+    return results

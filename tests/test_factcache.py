@@ -1,0 +1,148 @@
+"""The facts cache: an unchanged page is parsed once, its facts come back equal, and nothing stale is used."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from auditor.config import load_registry
+from auditor.demo import sample_target
+from auditor.extract.page import extract_page
+from auditor.factcache import FactsCache
+from auditor.models import PageFacts
+from auditor.pipeline import FETCH_STATS_FILE
+
+from .conftest import ROOT, CliResult
+
+PAGES = sorted((ROOT / "tests" / "data" / "newest_dates").glob("*.html"))
+AS_OF = dt.date(2026, 11, 1)
+HTML = "text/html; charset=utf-8"
+
+
+class _CountingParser:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, *args: object, **kwargs: object) -> PageFacts:
+        self.calls += 1
+        return extract_page(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def _extract(
+    cache: FactsCache, body: bytes, url: str = "https://stc.tinh.gov.vn/tin-tuc", **changes: object
+) -> PageFacts:
+    arguments: dict[str, object] = {"content_type": HTML, "last_modified": None, "as_of": AS_OF, **changes}
+    return cache.extract(url, 200, body, **arguments)  # type: ignore[arg-type]
+
+
+def test_every_labelled_page_comes_back_equal_from_the_cache(tmp_path: Path) -> None:
+    assert len(PAGES) > 80
+    parser = _CountingParser()
+    cache = FactsCache(tmp_path, parse=parser)
+    first = [_extract(cache, page.read_bytes(), f"https://stc.tinh.gov.vn/{page.stem}") for page in PAGES]
+    again = FactsCache(tmp_path, parse=parser)
+    second = [_extract(again, page.read_bytes(), f"https://stc.tinh.gov.vn/{page.stem}") for page in PAGES]
+    assert second == first
+    assert parser.calls == len(PAGES)
+    assert (again.hits, again.misses) == (len(PAGES), 0)
+    assert any(f.items and f.links and f.page_date for f in second)
+
+
+@pytest.mark.parametrize(
+    ("change", "value"),
+    [
+        ("url", "https://stc.tinh.gov.vn/other"),
+        ("as_of", dt.date(2026, 12, 1)),
+        ("content_type", "text/html; charset=windows-1258"),
+        ("last_modified", "Tue, 03 Nov 2026 08:00:00 GMT"),
+        ("body", b"<html><body><h1>Changed</h1></body></html>"),
+    ],
+)
+def test_anything_extraction_depends_on_makes_a_new_entry(tmp_path: Path, change: str, value: object) -> None:
+    parser = _CountingParser()
+    cache = FactsCache(tmp_path, parse=parser)
+    body = PAGES[0].read_bytes()
+    _extract(cache, body)
+    if change == "url":
+        _extract(cache, body, str(value))
+    elif change == "body":
+        _extract(cache, value)  # type: ignore[arg-type]
+    else:
+        _extract(cache, body, **{change: value})
+    assert parser.calls == 2
+
+
+def test_a_changed_extractor_never_reads_old_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    parser = _CountingParser()
+    body = PAGES[0].read_bytes()
+    _extract(FactsCache(tmp_path, parse=parser), body)
+    monkeypatch.setattr("auditor.factcache.extractor_fingerprint", lambda: "another extractor")
+    _extract(FactsCache(tmp_path, parse=parser), body)
+    assert parser.calls == 2
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda p: p.write_bytes(b"not zlib"),
+        lambda p: p.write_bytes(__import__("zlib").compress(b"[1, 2, 3]")),
+        lambda p: p.write_bytes(__import__("zlib").compress(json.dumps({"url": 1}).encode())),
+        lambda p: p.write_bytes(b""),
+    ],
+    ids=["garbage", "short-list", "wrong-shape", "empty"],
+)
+def test_a_damaged_entry_is_parsed_again_and_replaced(tmp_path: Path, damage: Callable[[Path], object]) -> None:
+    parser = _CountingParser()
+    body = PAGES[0].read_bytes()
+    expected = _extract(FactsCache(tmp_path, parse=parser), body)
+    (entry,) = tmp_path.glob("*/*.json.z")
+    damage(entry)
+    assert _extract(FactsCache(tmp_path, parse=parser), body) == expected
+    assert parser.calls == 2
+    assert _extract(FactsCache(tmp_path, parse=parser), body) == expected
+    assert parser.calls == 2
+
+
+def test_an_unwritable_cache_still_returns_the_facts(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the cache folder should be", encoding="utf-8")
+    cache = FactsCache(blocker)
+    facts = _extract(cache, PAGES[0].read_bytes())
+    assert facts == extract_page(
+        "https://stc.tinh.gov.vn/tin-tuc", 200, PAGES[0].read_bytes(), content_type=HTML, as_of=AS_OF
+    )
+
+
+def _results(folder: Path) -> dict[str, object]:
+    data: dict[str, object] = json.loads((folder / "run" / "results.json").read_text("utf-8"))
+    return data
+
+
+def test_a_second_audit_parses_no_unchanged_page(tmp_path: Path, run_cli: Callable[..., CliResult]) -> None:
+    data = yaml.safe_load((ROOT / "sites.yaml").read_text(encoding="utf-8"))
+    data["agencies"] = [a for a in data["agencies"] if a["id"] in ("ninhhai", "sgtvt")]
+    sites = tmp_path / "sites.yaml"
+    sites.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    cache = tmp_path / "cache"
+    with sample_target(load_registry(sites)) as target:
+        connect = [f"--connect-to={host}={addr}:{port}" for host, (addr, port) in target.resolve.items()]
+        common = [
+            "--sites", str(sites), "--rules", str(ROOT / "rules"), "--as-of", "2026-11-01", "--quiet",
+            "--plain-http", "--delay", "0", "--cache", str(cache), "--format", "json", *connect,
+        ]  # fmt: skip
+        pages = []
+        for run in ("first", "second"):
+            result = run_cli("audit", *common, "--out", str(tmp_path / run / "run"))
+            assert result.code == 0, result.stderr
+            pages.append(json.loads((cache / FETCH_STATS_FILE).read_text(encoding="utf-8"))["pages"])
+    # Within one run only a page reached under two URLs (a redirect's target) is reused.
+    assert pages[0]["reused"] < 0.05 * pages[0]["parsed"]
+    assert pages[0]["parsed"] > 50
+    assert pages[1] == {"parsed": 0, "reused": pages[0]["parsed"] + pages[0]["reused"]}
+    first, second = (_results(tmp_path / r) for r in ("first", "second"))
+    assert first["agencies"] == second["agencies"]

@@ -1,0 +1,135 @@
+"""Worker processes: how agencies are grouped, and that any number of workers gives the same run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from auditor.config import load_registry, load_rules
+from auditor.demo import sample_target
+from auditor.models import Agency, AgencyType, Scorecard
+from auditor.pipeline import AuditOptions, audit_in_workers, default_settings
+from auditor.sample import SAMPLE_AS_OF
+from auditor.workers import partition, run_groups
+
+from .conftest import ROOT, CliResult
+
+AGENCIES = ("ninhhai", "sgtvt", "thuannam", "stp")  # no robots Crawl-delay: quick to crawl
+
+
+def _agency(agency_id: str, url: str, *extra: str) -> Agency:
+    return Agency(agency_id, agency_id, AgencyType.DEPARTMENT, (), url, extra_hosts=extra)
+
+
+def _ids(groups: list[list[Agency]]) -> list[list[str]]:
+    return [[a.id for a in group] for group in groups]
+
+
+def test_agencies_sharing_a_host_stay_in_one_worker() -> None:
+    agencies = [
+        _agency("portal", "https://www.tinh.gov.vn/", "tinh.gov.vn", "vbpq.tinh.gov.vn"),
+        _agency("docs", "https://vbpq.tinh.gov.vn/"),  # the portal lists this host too
+        _agency("sub", "https://tin.stc.tinh.gov.vn/"),  # a subdomain of stc's own host: in stc's scope
+        _agency("stc", "https://stc.tinh.gov.vn/"),
+        _agency("syt", "https://syt.tinh.gov.vn/"),  # under tinh.gov.vn, an extra host: not in the portal's scope
+        _agency("sxd", "https://sxd.tinh.gov.vn/"),
+    ]
+    groups = _ids(partition(agencies, 8, lambda a: 1))
+    assert sorted(groups) == [["docs", "portal"], ["stc", "sub"], ["sxd"], ["syt"]]
+
+
+def test_partition_is_balanced_deterministic_and_never_empty() -> None:
+    agencies = [_agency(f"s{i:02}", f"https://s{i:02}.tinh.gov.vn/") for i in range(10)]
+    weights = {a.id: 100 if a.id == "s00" else 10 for a in agencies}
+    groups = partition(agencies, 2, lambda a: weights[a.id])
+    assert [sum(weights[a.id] for a in g) for g in groups] == [100, 90]
+    assert _ids(groups) == _ids(partition(list(reversed(agencies)), 2, lambda a: weights[a.id]))
+    assert len(partition(agencies[:3], 8, lambda a: 1)) == 3
+    assert partition(agencies, 1, lambda a: 1) == [sorted(agencies, key=lambda a: a.id)]
+
+
+def test_the_real_registry_splits_in_two_equal_halves() -> None:
+    registry = load_registry(ROOT / "sites.yaml")
+    groups = partition(registry.agencies, 2, lambda a: 1)
+    assert [len(g) for g in groups] == [17, 17]
+    assert sorted(a.id for g in groups for a in g) == sorted(a.id for a in registry.agencies)
+
+
+def _broken_job(group: tuple[Agency, ...]) -> int:
+    if group[0].id == "b":
+        raise ValueError(f"site {group[0].id} broke the worker")
+    return len(group)
+
+
+def test_an_error_in_a_worker_reaches_the_caller() -> None:
+    groups = [[_agency("a", "https://a.gov.vn/")], [_agency("b", "https://b.gov.vn/")]]
+    with pytest.raises(ValueError, match="site b broke the worker"):
+        run_groups(_broken_job, groups, (), None)
+    assert run_groups(_broken_job, groups[:1], (), None) == [1]
+
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.started: list[str] = []
+        self.pages: dict[str, int] = {}
+        self.finished: list[str] = []
+
+    def site_started(self, agency: Agency) -> None:
+        self.started.append(agency.id)
+
+    def page_done(self, agency: Agency, pages: int, queued: int, errors: int) -> None:
+        self.pages[agency.id] = pages
+
+    def site_finished(self, scorecard: Scorecard) -> None:
+        self.finished.append(scorecard.agency.id)
+
+
+def _subset_sites(tmp_path: Path) -> Path:
+    data = yaml.safe_load((ROOT / "sites.yaml").read_text(encoding="utf-8"))
+    data["agencies"] = [a for a in data["agencies"] if a["id"] in AGENCIES]
+    path = tmp_path / "sites.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_workers_report_progress_and_find_what_one_process_finds(tmp_path: Path) -> None:
+    registry = load_registry(_subset_sites(tmp_path))
+    rules = load_rules(ROOT / "rules", province=registry.province.id)
+    settings = default_settings(delay=0.0, per_host_concurrency=4)
+    with sample_target(registry) as target:
+        runs = []
+        for workers in (1, 3):
+            options = AuditOptions(
+                as_of=SAMPLE_AS_OF, settings=settings, resolve=target.resolve, plain_http=True, workers=workers
+            )
+            recorder = _Recorder()
+            runs.append(audit_in_workers(registry, rules, options, recorder))
+            assert sorted(recorder.started) == sorted(recorder.finished) == sorted(AGENCIES)
+            assert set(recorder.pages) == set(AGENCIES)
+            assert all(n > 0 for n in recorder.pages.values())
+    assert runs[0] == runs[1]
+
+
+def test_any_number_of_workers_writes_the_same_reports_byte_for_byte(
+    tmp_path: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    sites = _subset_sites(tmp_path)
+    with sample_target(load_registry(sites)) as target:
+        connect = [f"--connect-to={host}={addr}:{port}" for host, (addr, port) in target.resolve.items()]
+        common = [
+            "--sites", str(sites), "--rules", str(ROOT / "rules"), "--as-of", "2026-11-01", "--quiet",
+            "--plain-http", "--delay", "0", "--per-host-concurrency", "4", *connect,
+        ]  # fmt: skip
+        outs = {n: tmp_path / f"w{n}" / "run" for n in (1, 2, 4)}
+        for workers, out in outs.items():
+            result = run_cli("audit", *common, "--workers", str(workers), "--out", str(out))
+            assert result.code == 0, result.stderr
+    names = sorted(p.name for p in outs[1].iterdir())
+    assert "results.json" in names
+    for out in (outs[2], outs[4]):
+        assert sorted(p.name for p in out.iterdir()) == names
+        for name in names:
+            assert (outs[1] / name).read_bytes() == (out / name).read_bytes(), name
