@@ -82,7 +82,10 @@ ConnectToOpt = Annotated[
 
 
 def _bundled(name: str) -> Path:
-    return Path(__file__).parent / "_bundled" / name
+    """rules/ or sites.yaml shipped in the wheel; in an editable install, the checkout's own."""
+    packaged = Path(__file__).parent / "_bundled" / name
+    checkout = Path(__file__).parent.parent / name
+    return packaged if packaged.exists() or not checkout.exists() else checkout
 
 
 def _rules_dir(option: Path | None) -> Path:
