@@ -12,6 +12,9 @@ __all__ = ["Results", "Target", "ideal_wall_s", "render_markdown", "targets"]
 REFERENCE = "reference"
 FULL = "auditor full"
 FOCUSED = "auditor focused"
+# The full audit in one process (--workers 1): CPU per page comparable to the one-process reference.
+FULL_ONE = "auditor full, 1 worker"
+LABELS = (REFERENCE, FULL, FULL_ONE, FOCUSED)
 
 
 @dataclass
@@ -47,7 +50,7 @@ class Results:
                 "wall_s": spread([r.wall_s for r in runs]).as_json(),
                 "pages": spread([float(r.pages) for r in runs]).as_json(),
             }
-            for label in (REFERENCE, FULL, FOCUSED)
+            for label in LABELS
             if (runs := self.of(label))
         }
         return {
@@ -178,7 +181,7 @@ def _throughput_table(results: Results) -> list[str]:
         "| crawler | pages | wall s | pages/s | CPU ms/page | peak RSS MB | other CPU s |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for label in (REFERENCE, FULL, FOCUSED):
+    for label in LABELS:
         runs = results.of(label)
         if not runs:
             continue
@@ -189,7 +192,7 @@ def _throughput_table(results: Results) -> list[str]:
             f"{_fmt(spread([r.peak_rss_mb for r in runs]))} | {_fmt(spread([r.other_cpu_s for r in runs]))} |"
         )
     ref = results.of(REFERENCE)
-    for label in (FULL, FOCUSED):
+    for label in LABELS[1:]:
         runs = results.of(label)
         if not runs or not ref:
             continue

@@ -27,7 +27,7 @@ from . import corpus as corpus_mod
 from .corpus import Corpus
 from .measure import Measured, Run, run_measured
 from .profile import summarise_profile
-from .report import Results, render_markdown
+from .report import FULL_ONE, LABELS, REFERENCE, Results, render_markdown
 from .server import Served, ensure_nginx, serve
 
 __all__ = ["main"]
@@ -276,12 +276,14 @@ def _throughput(harness: Harness, main: Corpus, results: Results) -> None:
     print(f"throughput on {main.pages} pages ({harness.plan.rounds} rounds, alternating)", file=sys.stderr)
     with serve(main, harness.plan.work / "nginx-main") as served:
         harness.reference(served, label="warm-up (not counted)", counted=False)
-        order = ["reference", "auditor full", "auditor focused"]
+        order = list(LABELS)
         for round_no in range(harness.plan.rounds):
             shift = round_no % len(order)
             for label in order[shift:] + order[:shift]:
-                if label == "reference":
+                if label == REFERENCE:
                     run = harness.reference(served)
+                elif label == FULL_ONE:
+                    run = harness.auditor(served, "full", label=label, extra=["--workers", "1"])
                 else:
                     run = harness.auditor(served, label.split()[1], label=label)
                 results.throughput.append(run)
