@@ -28,7 +28,7 @@ from .report import FORMATS, ReportContext
 from .report.context import Waiver
 from .score import score_findings
 from .sitecrawl import CrawlObserver, PageExtractor, crawl_site
-from .workers import partition, run_groups, worker_sender
+from .workers import Workers, partition, worker_sender
 
 __all__ = [
     "FETCH_STATS_FILE",
@@ -205,7 +205,14 @@ def audit_in_workers(
     cache = _open_cache(registry, rules, options)
     per_worker = max(1, -(-options.settings.global_concurrency // len(groups)))
     share_options = replace(options, settings=replace(options.settings, global_concurrency=per_worker))
-    shares = run_groups(_audit_group, groups, (rules, share_options, cache), observer)
+
+    async def everywhere() -> list[_Share]:
+        # This process audits the first group itself while the workers audit the others.
+        async with Workers(_audit_group, groups[1:], (rules, share_options, cache), observer) as workers:
+            here = await _audit_agencies(groups[0], rules, share_options, observer, cache)
+            return [here, *await workers.results()]
+
+    shares = asyncio.run(everywhere())
     return _conclude(registry, rules, options, cache, shares)
 
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
+import multiprocessing.connection
 import os
 import queue
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from typing import Any, Protocol, TypeVar
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, Generic, Protocol, TypeVar
 
 from .models import Agency, Scorecard
 
-__all__ = ["EventSender", "ProgressSink", "default_workers", "partition", "run_groups", "worker_sender"]
+__all__ = ["EventSender", "ProgressSink", "Workers", "default_workers", "partition", "worker_sender"]
 
 R = TypeVar("R")
 
@@ -113,9 +116,18 @@ class EventSender:
 _events: Any = None
 
 
+def _orphaned() -> None:
+    """Wait for the parent to end, then end too: a killed audit must not go on crawling unseen."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+
 def _init_worker(events: Any) -> None:
     global _events
     _events = events
+    threading.Thread(target=_orphaned, name="parent-watch", daemon=True).start()
 
 
 def worker_sender() -> EventSender | None:
@@ -141,36 +153,65 @@ def _job(job: Callable[..., R], index: int, group: tuple[Agency, ...], *args: An
         _events.put(("done", str(index), None))
 
 
-def run_groups(
-    job: Callable[..., R], groups: Sequence[Sequence[Agency]], args: tuple[Any, ...], sink: ProgressSink | None
-) -> list[R]:
-    """``job(group, *args)`` for every group, each in its own process; results in the order of ``groups``.
+class Workers(Generic[R]):
+    """``job(group, *args)`` for each group in a process of its own, while the caller's event loop goes on.
 
-    Processes are spawned, not forked: the parent may hold threads (the sample server, a progress
-    display), and a fork copies their locks in whatever state they are in.
+    The caller audits one more group itself: a process fewer, and its core is not left idle. Worker
+    progress reaches ``sink`` on the caller's event loop. Processes are spawned, not forked: the parent
+    may hold threads (the sample server, a progress display), and a fork copies their locks in
+    whatever state they are in.
     """
-    context = multiprocessing.get_context("spawn")
-    events = context.Queue()
-    agencies = {a.id: a for group in groups for a in group}
-    pool = ProcessPoolExecutor(len(groups), mp_context=context, initializer=_init_worker, initargs=(events,))
-    try:
-        futures = [pool.submit(_job, job, i, tuple(group), *args) for i, group in enumerate(groups)]
-        running = {str(i) for i in range(len(groups))}
+
+    def __init__(
+        self,
+        job: Callable[..., R],
+        groups: Sequence[Sequence[Agency]],
+        args: tuple[Any, ...],
+        sink: ProgressSink | None,
+    ) -> None:
+        self._job, self._groups, self._args, self._sink = job, groups, args, sink
+        self._agencies = {a.id: a for group in groups for a in group}
+        context = multiprocessing.get_context("spawn")
+        self._events = context.Queue()
+        self._pool = ProcessPoolExecutor(
+            max(1, len(groups)), mp_context=context, initializer=_init_worker, initargs=(self._events,)
+        )
+        self._futures: list[Future[R]] = []
+
+    async def __aenter__(self) -> Workers[R]:
+        self._futures = [
+            self._pool.submit(_job, self._job, i, tuple(group), *self._args) for i, group in enumerate(self._groups)
+        ]
+        return self
+
+    async def results(self) -> list[R]:
+        """Each group's result, in order, once every event the workers sent has been forwarded."""
+        loop = asyncio.get_running_loop()
+        running = {str(i) for i in range(len(self._groups))}
         while running:
-            try:
-                event = events.get(timeout=0.1)
-            except queue.Empty:
-                if all(f.done() for f in futures):
+            event = await loop.run_in_executor(None, self._next_event)
+            if event is None:
+                if all(f.done() for f in self._futures):
                     break  # a worker died without a word: its future holds the error
-                continue
-            if event[0] == "done":
+            elif event[0] == "done":
                 running.discard(event[1])
-            elif sink is not None:
-                _forward(event, agencies, sink)
-        results = [f.result() for f in futures]
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
-    events.close()
-    return results
+            elif self._sink is not None:
+                _forward(event, self._agencies, self._sink)
+        return [await asyncio.wrap_future(f) for f in self._futures]
+
+    def _next_event(self) -> tuple[str, str, Any] | None:
+        try:
+            event: tuple[str, str, Any] = self._events.get(timeout=0.1)
+        except queue.Empty:
+            return None
+        return event
+
+    async def __aexit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        if kind is None:
+            self._pool.shutdown(wait=True)
+            self._events.close()
+            return
+        # Failed or interrupted: no worker may go on crawling behind the caller's back.
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for child in multiprocessing.active_children():
+            child.terminate()

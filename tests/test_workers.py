@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from auditor.demo import sample_target
 from auditor.models import Agency, AgencyType, Scorecard
 from auditor.pipeline import AuditOptions, audit_in_workers, default_settings
 from auditor.sample import SAMPLE_AS_OF
-from auditor.workers import partition, run_groups
+from auditor.workers import Workers, partition
 
 from .conftest import ROOT, CliResult
 
@@ -64,11 +65,16 @@ def _broken_job(group: tuple[Agency, ...]) -> int:
     return len(group)
 
 
+async def _in_workers(groups: list[list[Agency]]) -> list[int]:
+    async with Workers(_broken_job, groups, (), None) as workers:
+        return await workers.results()
+
+
 def test_an_error_in_a_worker_reaches_the_caller() -> None:
     groups = [[_agency("a", "https://a.gov.vn/")], [_agency("b", "https://b.gov.vn/")]]
     with pytest.raises(ValueError, match="site b broke the worker"):
-        run_groups(_broken_job, groups, (), None)
-    assert run_groups(_broken_job, groups[:1], (), None) == [1]
+        asyncio.run(_in_workers(groups))
+    assert asyncio.run(_in_workers(groups[:1])) == [1]
 
 
 class _Recorder:
