@@ -6,7 +6,8 @@ Layout under the cache folder (every file written to a temporary name, then ``os
 - ``entries/<ab>/<sha256(url)>.json``: one response per requested URL (one redirect hop): status,
   the headers the crawl reads, the validators (``ETag``, ``Last-Modified``), the body's hash, and
   the token of the run that stored it;
-- ``bodies/<ab>/<sha256(body)>.z``: bodies, content-addressed and zlib-compressed;
+- ``bodies/<ab>/<sha256(body)>.z``: bodies, content-addressed and zlib-compressed (level 1: a page
+  compresses about 6:1 at half the CPU of the default level; an unchanged body is never rewritten);
 - ``runs/<run key>.json``: present while a run with those arguments is unfinished; holds its token.
 
 A run whose arguments match an unfinished run takes over that run's token: responses stored under
@@ -18,17 +19,21 @@ the rerun reproduces the same results). Any other run revalidates what it has ca
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import secrets
-import tempfile
 import zlib
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 __all__ = ["CachedResponse", "HttpCache"]
 
 _FORMAT = 1
+# Fast compression: the cache is written once per fetched page, read back only for 304s and resumes.
+_COMPRESSION = 1
+# Temporary names unique within the process (the pid tells processes apart), cheaper than mkstemp.
+_temp_names = itertools.count()
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,15 +68,20 @@ def _digest(text: str | bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+def _write_atomically(path: Path, data: bytes, folders: set[Path] | None = None) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``."""
+    folder = path.parent
+    if folders is None or folder not in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+        if folders is not None:
+            folders.add(folder)  # known to exist: no mkdir (a few syscalls) per write
+    temp = folder / f".tmp-{os.getpid()}-{next(_temp_names)}"
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with open(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644), "wb") as handle:
             handle.write(data)
         os.replace(temp, path)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
 
 
@@ -84,6 +94,7 @@ class HttpCache:
         self._run_file = root / "runs" / f"{self.run_key}.json"
         self.token = ""
         self.resuming = False
+        self._folders: set[Path] = set()
 
     def begin(self) -> None:
         """Start (or resume) the run: an unfinished run with the same key lends its token."""
@@ -151,7 +162,7 @@ class HttpCache:
             sha = _digest(body)
             path = self._body_path(sha)
             if not path.exists():
-                _write_atomically(path, zlib.compress(body, 6))
+                _write_atomically(path, zlib.compress(body, _COMPRESSION), self._folders)
         entry = CachedResponse(
             url, status_code, content_type, last_modified, etag, location, sha, truncated, self.token
         )
@@ -159,9 +170,10 @@ class HttpCache:
 
     def touch(self, entry: CachedResponse) -> CachedResponse:
         """Record that this run saw ``entry`` (after a 304): a resumed run may replay it."""
-        current = CachedResponse(**{**asdict(entry), "token": self.token})
-        payload = {"format": _FORMAT, **asdict(current)}
-        _write_atomically(self._entry_path(entry.url), json.dumps(payload, sort_keys=True).encode("utf-8"))
+        current = entry if entry.token == self.token else replace(entry, token=self.token)
+        # The fields by hand: ``asdict`` deep-copies every value, a cost paid once per fetched page.
+        payload = {"format": _FORMAT, **{name: getattr(current, name) for name in current.__slots__}}
+        _write_atomically(self._entry_path(entry.url), json.dumps(payload).encode("utf-8"), self._folders)
         return current
 
     def entry_count(self) -> int:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import random
 import socket
 import ssl
 import time
+import urllib.request
 import zlib
 from collections.abc import Container, Mapping
 from dataclasses import dataclass, field, replace
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field, replace
 import httpx
 from tenacity import (
     AsyncRetrying,
+    RetryCallState,
     retry_if_exception,
     stop_after_attempt,
     wait_exponential_jitter,
@@ -86,10 +89,15 @@ class ResolvingTransport(httpx.AsyncBaseTransport):
     """
 
     def __init__(
-        self, mapping: Mapping[str, tuple[str, int]], *, verify: bool | ssl.SSLContext = True, plain_http: bool = False
+        self,
+        mapping: Mapping[str, tuple[str, int]],
+        *,
+        verify: bool | ssl.SSLContext = True,
+        plain_http: bool = False,
+        limits: httpx.Limits | None = None,
     ) -> None:
         self._mapping = {k.lower(): v for k, v in mapping.items()}
-        self._inner = httpx.AsyncHTTPTransport(verify=verify, retries=0)
+        self._inner = httpx.AsyncHTTPTransport(verify=verify, retries=0, limits=limits or httpx.Limits())
         # The bundled sample portal speaks plain HTTP for every host, whatever scheme its links use.
         self._plain_http = plain_http
 
@@ -120,6 +128,8 @@ class _HostSlot:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def wait_turn(self) -> None:
+        if not self.delay:
+            return  # no spacing asked for: skip the lock and the clock
         async with self.lock:
             now = time.monotonic()
             start = max(now, self.next_start)
@@ -202,8 +212,30 @@ class _Breaker:
         return self.failures >= defaults.BREAKER_FAILURES
 
 
+# The first retry waits 0.5 s (plus jitter); tenacity's waits inside the retry loop continue the same
+# doubling series, since its attempt numbers there start after that first failure.
+_FIRST_BACKOFF = 0.5
+_BACKOFF_JITTER = 0.5
+_LOOP_BACKOFF = wait_exponential_jitter(multiplier=_FIRST_BACKOFF * 2, max=8.0, jitter=_BACKOFF_JITTER)
+_REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+
+
+def _env_proxy(scheme: str, host: str) -> str | None:
+    """The proxy the environment names for this origin (HTTP(S)_PROXY, ALL_PROXY, NO_PROXY), as httpx reads them."""
+    proxies = urllib.request.getproxies()
+    proxy = proxies.get(scheme) or proxies.get("all")
+    if not proxy or urllib.request.proxy_bypass(host):
+        return None
+    return proxy
+
+
 class Fetcher:
-    """The audit's only HTTP client; one per run, shared by every site."""
+    """The audit's only HTTP client; one per run, shared by every site.
+
+    It drives httpx transports directly, one connection pool per origin: httpcore scans its whole
+    pool on every request, and the client layer (URL merging, auth and redirect machinery, cookie
+    bookkeeping) costs more CPU than the request itself; redirects are followed here anyway.
+    """
 
     def __init__(
         self,
@@ -216,7 +248,21 @@ class Fetcher:
         self.settings = settings
         self._resolve = dict(resolve or {})
         self._plain_http = plain_http
-        self._clients: dict[bool, httpx.AsyncClient] = {}
+        self._transports: dict[tuple[str, bool], httpx.AsyncBaseTransport] = {}
+        self._ssl: dict[bool, ssl.SSLContext] = {}
+        self._cookies = httpx.Cookies()
+        self._headers = {
+            "Accept": "*/*",
+            "Accept-Encoding": "gzip, deflate",  # only encodings decoded here under the decompression cap
+            "Accept-Language": "vi,en;q=0.5",
+            "User-Agent": settings.user_agent,
+        }
+        self._timeouts = httpx.Timeout(
+            connect=settings.connect_timeout,
+            read=settings.read_timeout,
+            write=settings.read_timeout,
+            pool=settings.page_timeout,
+        ).as_dict()
         self._slots: dict[str, _HostSlot] = {}
         self._breakers: dict[str, _Breaker] = {}
         self._global = asyncio.Semaphore(settings.global_concurrency)
@@ -235,33 +281,30 @@ class Fetcher:
     def _stats(self, url: str) -> FetchStats:
         return self.stats.setdefault(host_of(url), FetchStats())
 
-    def _client(self, verify: bool) -> httpx.AsyncClient:
-        client = self._clients.get(verify)
-        if client is None:
-            timeout = httpx.Timeout(
-                connect=self.settings.connect_timeout,
-                read=self.settings.read_timeout,
-                write=self.settings.read_timeout,
-                pool=self.settings.page_timeout,
-            )
-            transport: httpx.AsyncBaseTransport | None = (
-                ResolvingTransport(self._resolve, verify=verify, plain_http=self._plain_http) if self._resolve else None
-            )
-            client = httpx.AsyncClient(
-                transport=transport,
-                verify=verify,
-                timeout=timeout,
-                follow_redirects=False,
-                headers={
-                    "User-Agent": self.settings.user_agent,
-                    "Accept-Language": "vi,en;q=0.5",
-                    # Only encodings decoded here under the decompression cap (see _read_body).
-                    "Accept-Encoding": "gzip, deflate",
-                },
-                limits=httpx.Limits(max_connections=self.settings.global_concurrency * 2),
-            )
-            self._clients[verify] = client
-        return client
+    def _ssl_context(self, verify: bool) -> ssl.SSLContext:
+        """One TLS context per verify mode, shared by every pool: loading the CA bundle is slow."""
+        context = self._ssl.get(verify)
+        if context is None:
+            context = self._ssl[verify] = httpx.create_ssl_context(verify=verify)
+        return context
+
+    def _transport(self, origin: str, verify: bool) -> httpx.AsyncBaseTransport:
+        """The connection pool of one origin, made on first use."""
+        transport = self._transports.get((origin, verify))
+        if transport is None:
+            context = self._ssl_context(verify)
+            # The per-host semaphore bounds the requests in flight; the margin covers connections closing.
+            limits = httpx.Limits(max_connections=self.settings.per_host_concurrency * 2)
+            if self._resolve:
+                transport = ResolvingTransport(
+                    self._resolve, verify=context, plain_http=self._plain_http, limits=limits
+                )
+            else:
+                url = httpx.URL(origin)
+                proxy = _env_proxy(url.scheme, url.host)
+                transport = httpx.AsyncHTTPTransport(verify=context, retries=0, limits=limits, proxy=proxy)
+            self._transports[(origin, verify)] = transport
+        return transport
 
     def slot(self, origin: str, delay: float | None = None) -> _HostSlot:
         slot = self._slots.get(origin)
@@ -276,16 +319,16 @@ class Fetcher:
         return slot
 
     async def aclose(self) -> None:
-        for client in self._clients.values():
-            await client.aclose()
+        for transport in self._transports.values():
+            await transport.aclose()
 
     async def fetch(self, url: str, hosts: Container[str], *, verify: bool = True, method: str = "GET") -> FetchResult:
         """Fetch ``url``, following redirects only inside ``hosts``; never raises for network trouble."""
         current = url
         for _ in range(defaults.MAX_REDIRECTS + 1):
             result = await self._fetch_once(current, verify=verify, method=method)
-            if result.error or result.status_code not in (301, 302, 303, 307, 308):
-                return replace(result, url=url)
+            if result.error or result.status_code not in _REDIRECT_CODES:
+                return result if current == url else replace(result, url=url)
             location = result.detail
             target = normalise(str(httpx.URL(current).join(location))) if location else None
             if target is None:
@@ -335,26 +378,16 @@ class Fetcher:
             if replayed is not None:
                 self._stats(url).replayed += 1
                 return replayed
-        breaker = self._breakers.get(origin_of(url))
+        origin = origin_of(url)
+        breaker = self._breakers.get(origin)
         if breaker is not None and breaker.open:
             detail = f"{breaker.failures} failures in a row, not retried: {breaker.last_detail}"
             return FetchResult(url=url, final_url=url, error=breaker.last_error, detail=detail)
-        slot = self.slot(origin_of(url))
-        # Built before taking a turn (it loads the CA bundle): the delay separates requests, not setup.
-        self._client(verify)
+        # Built before taking a turn (the first one loads the CA bundle): the delay separates requests, not setup.
+        transport = self._transport(origin, verify)
+        request = _Request(url, origin, method, verify, transport, cached)
         try:
-            async for attempt in AsyncRetrying(
-                stop=stop_after_attempt(self.settings.retries + 1),
-                wait=self._wait,
-                retry=retry_if_exception(_worth_retrying),
-                reraise=True,
-            ):
-                with attempt:
-                    async with self._global, slot.semaphore:
-                        await slot.wait_turn()
-                        result = await self._timed_request(url, verify=verify, method=method, cached=cached)
-                        self._breakers.pop(origin_of(url), None)
-                        return result
+            result = await self._attempts(request)
         except _Retryable as exc:
             # A server that answers, even with an error, is not failing at the connection: no breaker.
             return FetchResult(url=url, final_url=url, status_code=exc.status)
@@ -362,72 +395,130 @@ class Fetcher:
             reason, detail = _classify(exc)
             self._failed(url, reason, detail)
             return FetchResult(url=url, final_url=url, error=reason, detail=detail)
+        self._breakers.pop(origin, None)
+        return result
+
+    async def _attempts(self, request: _Request) -> FetchResult:
+        """The first attempt, then (only after a failure worth retrying) tenacity's retry loop."""
+        try:
+            return await self._attempt(request)
+        except (_Retryable, httpx.TransportError) as exc:
+            if self.settings.retries < 1 or not _worth_retrying(exc):
+                raise
+            first_wait = _backoff(exc, _FIRST_BACKOFF + random.uniform(0, _BACKOFF_JITTER))  # noqa: S311 - jitter, not secrecy
+        await asyncio.sleep(first_wait)
+        async for attempt in AsyncRetrying(
+            stop=stop_after_attempt(self.settings.retries),
+            wait=_wait,
+            retry=retry_if_exception(_worth_retrying),
+            reraise=True,
+        ):
+            with attempt:
+                return await self._attempt(request)
         raise AssertionError("unreachable")  # pragma: no cover - AsyncRetrying always returns or raises
 
-    def _wait(self, retry_state: object) -> float:
-        exc = getattr(getattr(retry_state, "outcome", None), "exception", lambda: None)()
-        if isinstance(exc, _Retryable) and exc.retry_after is not None:
-            return min(exc.retry_after, defaults.MAX_RETRY_AFTER)
-        base: float = wait_exponential_jitter(multiplier=0.5, max=8.0, jitter=0.5)(retry_state)  # type: ignore[arg-type]
-        return base
+    async def _attempt(self, request: _Request) -> FetchResult:
+        """One request at this origin's turn, within the total time allowed per page (counted from the turn)."""
+        slot = self.slot(request.origin)
+        async with self._global, slot.semaphore:
+            await slot.wait_turn()
+            try:
+                async with asyncio.timeout(self.settings.page_timeout):
+                    return await self._request(request)
+            except TimeoutError:
+                raise httpx.ReadTimeout(f"page took longer than {self.settings.page_timeout:g} s in total") from None
 
-    async def _timed_request(
-        self, url: str, *, verify: bool, method: str, cached: CachedResponse | None
-    ) -> FetchResult:
-        """One request within the total time allowed per page, counted from its turn, never from the queue."""
-        try:
-            return await asyncio.wait_for(
-                self._request(url, verify=verify, method=method, cached=cached), self.settings.page_timeout
-            )
-        except TimeoutError:
-            raise httpx.ReadTimeout(f"page took longer than {self.settings.page_timeout:g} s in total") from None
+    def _build(self, request: _Request) -> httpx.Request:
+        """The httpx request: default headers, the cache's validators, and cookies the site has set."""
+        headers = self._headers if request.cached is None else {**self._headers, **request.cached.validators}
+        built = httpx.Request(request.method, request.url, headers=headers, extensions={"timeout": self._timeouts})
+        if self._cookies.jar:
+            self._cookies.set_cookie_header(built)
+        return built
 
-    async def _request(self, url: str, *, verify: bool, method: str, cached: CachedResponse | None) -> FetchResult:
+    async def _request(self, request: _Request) -> FetchResult:
         self.requests_sent += 1
-        stats = self._stats(url)
+        stats = self._stats(request.url)
         stats.requests += 1
-        client = self._client(verify)
-        headers = cached.validators if cached is not None else {}
-        async with client.stream(method, url, headers=headers) as response:
-            status = response.status_code
-            if status in defaults.RETRY_HTTP_CODES:
-                raise _Retryable(status, _retry_after(response.headers.get("retry-after")))
-            if status == 304 and cached is not None and self.cache is not None:
-                stats.not_modified += 1
-                replayed = self._replay(url, self.cache.touch(cached))
-                if replayed is not None:
-                    return replayed
-            location = response.headers.get("location", "")
-            content_type = response.headers.get("content-type", "")
-            body = b""
-            truncated = False
-            if status in (301, 302, 303, 307, 308):
-                result = FetchResult(url=url, final_url=url, status_code=status, detail=location)
-            else:
-                if method == "GET" and _wanted(content_type, url):
-                    body, truncated = await _read_body(response, self.settings.max_page_bytes)
-                stats.full += 1
-                result = FetchResult(
-                    url=url,
-                    final_url=str(response.url) if host_of(str(response.url)) == host_of(url) else url,
-                    status_code=status,
-                    content_type=content_type,
-                    last_modified=response.headers.get("last-modified"),
-                    body=body,
-                    truncated=truncated,
-                )
-            if self.cache is not None and method == "GET":
-                self.cache.store(
-                    url,
-                    status_code=status,
-                    content_type=content_type,
-                    last_modified=response.headers.get("last-modified"),
-                    etag=response.headers.get("etag"),
-                    location=location,
-                    body=body,
-                    truncated=truncated,
-                )
-            return result
+        sent = self._build(request)
+        response = await request.transport.handle_async_request(sent)
+        response.request = sent
+        try:
+            return await self._response(request, response, stats)
+        finally:
+            await response.aclose()
+
+    async def _response(self, request: _Request, response: httpx.Response, stats: FetchStats) -> FetchResult:
+        """Turn one response into a result (and a cache entry), reading its body under the size caps."""
+        url, cached, method = request.url, request.cached, request.method
+        headers = response.headers
+        if "set-cookie" in headers:
+            self._cookies.extract_cookies(response)
+        status = response.status_code
+        if status in defaults.RETRY_HTTP_CODES:
+            raise _Retryable(status, _retry_after(headers.get("retry-after")))
+        if status == 304 and cached is not None and self.cache is not None:
+            stats.not_modified += 1
+            replayed = self._replay(url, self.cache.touch(cached))
+            if replayed is not None:
+                return replayed
+        location = headers.get("location", "")
+        content_type = headers.get("content-type", "")
+        last_modified = headers.get("last-modified")
+        body = b""
+        truncated = False
+        if status in _REDIRECT_CODES:
+            result = FetchResult(url=url, final_url=url, status_code=status, detail=location)
+        else:
+            if method == "GET" and _wanted(content_type, url):
+                body, truncated = await _read_body(response, self.settings.max_page_bytes)
+            stats.full += 1
+            result = FetchResult(
+                url=url,
+                final_url=str(response.url) if host_of(str(response.url)) == host_of(url) else url,
+                status_code=status,
+                content_type=content_type,
+                last_modified=last_modified,
+                body=body,
+                truncated=truncated,
+            )
+        if self.cache is not None and method == "GET":
+            self.cache.store(
+                url,
+                status_code=status,
+                content_type=content_type,
+                last_modified=last_modified,
+                etag=headers.get("etag"),
+                location=location,
+                body=body,
+                truncated=truncated,
+            )
+        return result
+
+
+@dataclass(frozen=True, slots=True)
+class _Request:
+    """One URL to fetch and what every attempt at it needs."""
+
+    url: str
+    origin: str
+    method: str
+    verify: bool
+    transport: httpx.AsyncBaseTransport
+    cached: CachedResponse | None
+
+
+def _backoff(exc: BaseException | None, default: float) -> float:
+    """The server's Retry-After (capped) when it sent one, else ``default``."""
+    if isinstance(exc, _Retryable) and exc.retry_after is not None:
+        return min(exc.retry_after, defaults.MAX_RETRY_AFTER)
+    return default
+
+
+def _wait(retry_state: RetryCallState) -> float:
+    """tenacity's wait inside the retry loop: Retry-After, else the exponential series with jitter."""
+    exc = retry_state.outcome.exception() if retry_state.outcome is not None else None
+    return _backoff(exc, _LOOP_BACKOFF(retry_state))
 
 
 async def _read_body(response: httpx.Response, cap: int) -> tuple[bytes, bool]:
