@@ -119,14 +119,14 @@ class _TreeRssSampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid = pid
         self.peak_kb = 0
-        self._stop = threading.Event()
+        self._finished = threading.Event()
 
     def run(self) -> None:
-        while not self._stop.wait(0.05):
+        while not self._finished.wait(0.05):
             self.peak_kb = max(self.peak_kb, _tree_rss_kb(self.pid))
 
     def stop(self) -> int:
-        self._stop.set()
+        self._finished.set()
         self.join()
         return self.peak_kb
 
