@@ -5,8 +5,9 @@ pages and would otherwise parse the same bytes again. An entry is keyed by every
 depends on: the extractor's own source, the page's URL, status, headers, the reference date and the
 body. A change to any of them is a different key, so a stale entry is never used, only left behind.
 
-Layout: ``facts/<ab>/<key>.json.z`` under the cache folder, zlib-compressed JSON, each written to a
-temporary name and then ``os.replace``d. A damaged or foreign entry is ignored and the page parsed.
+Storage: one SQLite file in the cache folder (a file per page cost more to create than the parse
+saved on this class of machine), a row per key holding zlib-compressed JSON. A damaged row is
+ignored and the page parsed; a damaged database is replaced.
 """
 
 from __future__ import annotations
@@ -15,8 +16,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
-import os
-import tempfile
+import sqlite3
 import zlib
 from collections.abc import Callable
 from functools import cache
@@ -30,6 +30,8 @@ from .models import Item, Link, PageFacts
 __all__ = ["FactsCache", "extractor_fingerprint"]
 
 _FORMAT = 1
+# Rows written between commits.
+COMMIT_EVERY = 64
 
 
 @cache
@@ -89,53 +91,99 @@ def _decode(data: bytes) -> PageFacts:
     )
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 class FactsCache:
-    """Facts by content key; ``extract`` answers from disk when it can and stores what it parses."""
+    """Facts by content key in one SQLite file; ``extract`` answers from it when it can and stores what it parses.
 
-    def __init__(self, root: Path, parse: Callable[..., PageFacts] = extract_page) -> None:
-        self.root = root
+    One connection per process (workers open their own); WAL lets them read while another writes.
+    Stores are committed in batches: a killed run loses at most a batch, which the next run parses.
+    """
+
+    def __init__(self, path: Path, parse: Callable[..., PageFacts] = extract_page) -> None:
+        self.path = path
         self._parse = parse
+        self._db: sqlite3.Connection | None = None
+        self._broken = False
+        self._pending = 0
         self.hits = 0
         self.misses = 0
 
-    def _key(
-        self, url: str, status: int, content_type: str, last_modified: str | None, as_of: dt.date, body: bytes
-    ) -> str:
+    def _connection(self) -> sqlite3.Connection | None:
+        if self._db is None and not self._broken:
+            try:
+                self._db = _open(self.path)
+            except sqlite3.Error:
+                # Not a database (damaged, or something else by that name): start afresh once.
+                try:
+                    self.path.unlink(missing_ok=True)
+                    self._db = _open(self.path)
+                except (OSError, sqlite3.Error):
+                    self._broken = True  # the audit goes on, parsing every page
+            except OSError:
+                self._broken = True
+        return self._db
+
+    @staticmethod
+    def _key(url: str, status: int, content_type: str, last_modified: str | None, as_of: dt.date, body: bytes) -> bytes:
         digest = hashlib.sha256(extractor_fingerprint().encode())
         for part in (url, str(status), content_type, last_modified or "", as_of.isoformat()):
             digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
         digest.update(body)
-        return digest.hexdigest()
+        return digest.digest()
+
+    def _load(self, key: bytes) -> PageFacts | None:
+        db = self._connection()
+        if db is None:
+            return None
+        try:
+            row = db.execute("SELECT data FROM facts WHERE key = ?", (key,)).fetchone()
+            return _decode(row[0]) if row is not None else None
+        except (sqlite3.Error, ValueError, TypeError, zlib.error):
+            return None
+
+    def _save(self, key: bytes, facts: PageFacts) -> None:
+        db = self._connection()
+        if db is None:
+            return
+        # A full disk or a busy database costs the next run a parse, never this run its result.
+        with contextlib.suppress(sqlite3.Error):
+            db.execute("INSERT OR REPLACE INTO facts (key, data) VALUES (?, ?)", (key, _encode(facts)))
+            self._pending += 1
+            if self._pending >= COMMIT_EVERY:
+                db.commit()
+                self._pending = 0
 
     def extract(
         self, url: str, status_code: int, body: bytes, *, content_type: str, last_modified: str | None, as_of: dt.date
     ) -> PageFacts:
         """What :func:`auditor.extract.page.extract_page` returns for these arguments, parsed at most once."""
         key = self._key(url, status_code, content_type, last_modified, as_of, body)
-        path = self.root / key[:2] / f"{key}.json.z"
-        try:
-            facts = _decode(path.read_bytes())
-        except (OSError, ValueError, TypeError, zlib.error):
-            pass
-        else:
-            if facts.url == url and facts.status_code == status_code:
-                self.hits += 1
-                return facts
+        facts = self._load(key)
+        if facts is not None and facts.url == url and facts.status_code == status_code:
+            self.hits += 1
+            return facts
         self.misses += 1
         facts = self._parse(url, status_code, body, content_type=content_type, last_modified=last_modified, as_of=as_of)
-        # A full disk costs the next run a parse, never this run its result.
-        with contextlib.suppress(OSError):
-            _write_atomically(path, _encode(facts))
+        self._save(key, facts)
         return facts
+
+    def close(self) -> None:
+        """Commit what is pending and let go of the database."""
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.commit()
+            self._db.close()
+            self._db = None
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, timeout=10.0)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("CREATE TABLE IF NOT EXISTS facts (key BLOB PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID")
+        db.commit()
+    except sqlite3.Error:
+        db.close()
+        raise
+    return db

@@ -66,8 +66,8 @@ class AuditOptions:
     workers: int = 1
 
 
-# Extracted facts, beside the HTTP cache's entries and bodies (see ``auditor.factcache``).
-FACTS_DIR = "facts"
+# Extracted facts, in the HTTP cache's folder (see ``auditor.factcache``).
+FACTS_FILE = "facts.sqlite"
 
 # Written into the cache folder after each run: what the crawl cost per agency (requests, full
 # bodies, 304s, replays) and how many pages were parsed or had their facts reused. Not in
@@ -138,7 +138,7 @@ async def _audit_agencies(
     """Every agency given, concurrently, over one client; the scorecards and what fetching cost per host."""
     recogniser = Recogniser(rules.categories)
     fetcher = Fetcher(options.settings, resolve=options.resolve, plain_http=options.plain_http, cache=cache)
-    facts = FactsCache(cache.root / FACTS_DIR) if cache is not None else None
+    facts = FactsCache(cache.root / FACTS_FILE) if cache is not None else None
     extract: PageExtractor = facts.extract if facts is not None else extract_page
     try:
         scorecards = await asyncio.gather(
@@ -146,6 +146,8 @@ async def _audit_agencies(
         )
     finally:
         await fetcher.aclose()
+        if facts is not None:
+            facts.close()
     if facts is None:
         return _Share(list(scorecards), fetcher.stats)
     return _Share(list(scorecards), fetcher.stats, facts.misses, facts.hits)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,6 +24,8 @@ from .conftest import ROOT, CliResult
 PAGES = sorted((ROOT / "tests" / "data" / "newest_dates").glob("*.html"))
 AS_OF = dt.date(2026, 11, 1)
 HTML = "text/html; charset=utf-8"
+DB = "facts.sqlite"
+URL = "https://stc.tinh.gov.vn/tin-tuc"
 
 
 class _CountingParser:
@@ -33,9 +37,7 @@ class _CountingParser:
         return extract_page(*args, **kwargs)  # type: ignore[arg-type]
 
 
-def _extract(
-    cache: FactsCache, body: bytes, url: str = "https://stc.tinh.gov.vn/tin-tuc", **changes: object
-) -> PageFacts:
+def _extract(cache: FactsCache, body: bytes, url: str = URL, **changes: object) -> PageFacts:
     arguments: dict[str, object] = {"content_type": HTML, "last_modified": None, "as_of": AS_OF, **changes}
     return cache.extract(url, 200, body, **arguments)  # type: ignore[arg-type]
 
@@ -43,9 +45,10 @@ def _extract(
 def test_every_labelled_page_comes_back_equal_from_the_cache(tmp_path: Path) -> None:
     assert len(PAGES) > 80
     parser = _CountingParser()
-    cache = FactsCache(tmp_path, parse=parser)
+    cache = FactsCache(tmp_path / DB, parse=parser)
     first = [_extract(cache, page.read_bytes(), f"https://stc.tinh.gov.vn/{page.stem}") for page in PAGES]
-    again = FactsCache(tmp_path, parse=parser)
+    cache.close()
+    again = FactsCache(tmp_path / DB, parse=parser)
     second = [_extract(again, page.read_bytes(), f"https://stc.tinh.gov.vn/{page.stem}") for page in PAGES]
     assert second == first
     assert parser.calls == len(PAGES)
@@ -65,7 +68,7 @@ def test_every_labelled_page_comes_back_equal_from_the_cache(tmp_path: Path) -> 
 )
 def test_anything_extraction_depends_on_makes_a_new_entry(tmp_path: Path, change: str, value: object) -> None:
     parser = _CountingParser()
-    cache = FactsCache(tmp_path, parse=parser)
+    cache = FactsCache(tmp_path / DB, parse=parser)
     body = PAGES[0].read_bytes()
     _extract(cache, body)
     if change == "url":
@@ -80,42 +83,50 @@ def test_anything_extraction_depends_on_makes_a_new_entry(tmp_path: Path, change
 def test_a_changed_extractor_never_reads_old_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     parser = _CountingParser()
     body = PAGES[0].read_bytes()
-    _extract(FactsCache(tmp_path, parse=parser), body)
+    _extract(FactsCache(tmp_path / DB, parse=parser), body)
     monkeypatch.setattr("auditor.factcache.extractor_fingerprint", lambda: "another extractor")
-    _extract(FactsCache(tmp_path, parse=parser), body)
+    _extract(FactsCache(tmp_path / DB, parse=parser), body)
     assert parser.calls == 2
 
 
 @pytest.mark.parametrize(
-    "damage",
-    [
-        lambda p: p.write_bytes(b"not zlib"),
-        lambda p: p.write_bytes(__import__("zlib").compress(b"[1, 2, 3]")),
-        lambda p: p.write_bytes(__import__("zlib").compress(json.dumps({"url": 1}).encode())),
-        lambda p: p.write_bytes(b""),
-    ],
+    "data",
+    [b"not zlib", zlib.compress(b"[1, 2, 3]"), zlib.compress(json.dumps({"url": 1}).encode()), b""],
     ids=["garbage", "short-list", "wrong-shape", "empty"],
 )
-def test_a_damaged_entry_is_parsed_again_and_replaced(tmp_path: Path, damage: Callable[[Path], object]) -> None:
+def test_a_damaged_row_is_parsed_again_and_replaced(tmp_path: Path, data: bytes) -> None:
     parser = _CountingParser()
     body = PAGES[0].read_bytes()
-    expected = _extract(FactsCache(tmp_path, parse=parser), body)
-    (entry,) = tmp_path.glob("*/*.json.z")
-    damage(entry)
-    assert _extract(FactsCache(tmp_path, parse=parser), body) == expected
+    first = FactsCache(tmp_path / DB, parse=parser)
+    expected = _extract(first, body)
+    first.close()
+    with sqlite3.connect(tmp_path / DB) as db:
+        assert db.execute("UPDATE facts SET data = ?", (data,)).rowcount == 1
+    again = FactsCache(tmp_path / DB, parse=parser)
+    assert _extract(again, body) == expected
+    again.close()
     assert parser.calls == 2
-    assert _extract(FactsCache(tmp_path, parse=parser), body) == expected
+    assert _extract(FactsCache(tmp_path / DB, parse=parser), body) == expected
     assert parser.calls == 2
 
 
-def test_an_unwritable_cache_still_returns_the_facts(tmp_path: Path) -> None:
-    blocker = tmp_path / "file"
-    blocker.write_text("a file where the cache folder should be", encoding="utf-8")
-    cache = FactsCache(blocker)
+def test_a_damaged_database_is_replaced(tmp_path: Path) -> None:
+    (tmp_path / DB).write_bytes(b"this is not a database " * 100)
+    parser = _CountingParser()
+    body = PAGES[0].read_bytes()
+    cache = FactsCache(tmp_path / DB, parse=parser)
+    expected = _extract(cache, body)
+    cache.close()
+    assert _extract(FactsCache(tmp_path / DB, parse=parser), body) == expected
+    assert parser.calls == 1
+
+
+def test_an_unusable_cache_still_returns_the_facts(tmp_path: Path) -> None:
+    (tmp_path / DB).mkdir()  # a folder where the database should be
+    cache = FactsCache(tmp_path / DB)
     facts = _extract(cache, PAGES[0].read_bytes())
-    assert facts == extract_page(
-        "https://stc.tinh.gov.vn/tin-tuc", 200, PAGES[0].read_bytes(), content_type=HTML, as_of=AS_OF
-    )
+    assert facts == extract_page(URL, 200, PAGES[0].read_bytes(), content_type=HTML, as_of=AS_OF)
+    assert (cache.hits, cache.misses) == (0, 1)
 
 
 def _results(folder: Path) -> dict[str, object]:
