@@ -9,13 +9,16 @@ from functools import lru_cache
 
 __all__ = ["fold", "fold_drop_d", "nfc", "slug_tokens", "tokens"]
 
-_SPACE = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
 def nfc(text: str) -> str:
     """Decode HTML entities (pages mix ``&agrave;`` with literal letters) and normalise to NFC."""
-    return unicodedata.normalize("NFC", html.unescape(text))
+    if "&" in text:
+        text = html.unescape(text)
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFC", text)
 
 
 # Labels, link texts and slugs repeat across pages and are cached; a page's long text never repeats,
@@ -29,12 +32,32 @@ def _fold(text: str, d_replacement: str) -> str:
     return _fold_text(text, d_replacement)
 
 
+class _MarkStripper(dict[int, int | None]):
+    """A str.translate table that deletes combining marks (category Mn), filled as characters appear."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = None if unicodedata.category(chr(code)) == "Mn" else code
+        self[code] = value
+        return value
+
+
+_STRIP_MARKS = _MarkStripper()
+# Vietnamese diacritics (all Mn): removed by one regex pass; rarer marks by the table above.
+_COMMON_MARKS = re.compile("[\u0300-\u036f]+")
+
+
 def _fold_text(text: str, d_replacement: str) -> str:
-    decomposed = unicodedata.normalize("NFD", nfc(text).lower())
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    lowered = nfc(text).lower()
+    if lowered.isascii():
+        # Nothing to decompose, no đ: only the whitespace to collapse.
+        return " ".join(lowered.split())
+    stripped = _COMMON_MARKS.sub("", unicodedata.normalize("NFD", lowered))
+    if not stripped.isascii() and any(_STRIP_MARKS[ord(ch)] is None for ch in set(stripped)):
+        stripped = stripped.translate(_STRIP_MARKS)
     # đ has no combining mark to strip; real slugs write it either as "d" or drop it ("lanh-ao-so").
     stripped = stripped.replace("đ", d_replacement)
-    return _SPACE.sub(" ", stripped).strip()
+    # str.split() and the regex \s agree on what whitespace is; split and join is the fast collapse.
+    return " ".join(stripped.split())
 
 
 _fold_cached = lru_cache(maxsize=65536)(_fold_text)

@@ -33,7 +33,7 @@ import bisect
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
@@ -45,6 +45,7 @@ __all__ = [
     "SIGNAL_CONFIDENCE",
     "VIETNAM_TZ",
     "FoundDate",
+    "best_date",
     "date_from_url",
     "find_dates",
     "find_dates_in_script",
@@ -267,6 +268,8 @@ _DATE_PATTERN = (
     rf"(?:{_SP}*(?:[|,\-]{_SP}*)?(?:(?:vao{_SP}*)?luc{_SP}*)?{_time_pattern('q')})?"
 )
 _DATE_RE: Final = re.compile(_DATE_PATTERN, _FLAGS)
+# The digits of the folded text: ASCII and full-width ones.
+_ANY_DIGIT: Final = re.compile(r"[0-9\uff10-\uff19]")
 
 # ---------------------------------------------------------------------------------------------
 # Context patterns: each is anchored at the end of the text just before a candidate.
@@ -509,30 +512,73 @@ def find_dates(text: str, *, as_of: dt.date, signal_hint: str | None = None) -> 
     """
     if signal_hint is not None and signal_hint not in SIGNALS:
         raise ValueError(f"unknown signal {signal_hint!r}")
-    as_of = _as_date(as_of)
+    if _ANY_DIGIT.search(text, 0, MAX_SCAN_CHARS) is None:
+        return []  # every date has digits; most texts have none
     prepared = _prepare(text[:MAX_SCAN_CHARS])
+    return [found for _, found in _found_dates(prepared, _as_date(as_of), signal_hint)]
+
+
+def _found_dates(prepared: _Prepared, as_of: dt.date, signal_hint: str | None) -> Iterator[tuple[int, FoundDate]]:
+    """The dates of find_dates, in order, each with the end of its match in the folded text."""
     folded = prepared.folded
-    candidates = [c for m in _DATE_RE.finditer(folded) if (c := _candidate(m, folded))]
-    in_range = [False] * len(candidates)
-    for i in range(len(candidates) - 1):
-        gap_start, gap_end = candidates[i].end, candidates[i + 1].start
-        if gap_end - gap_start <= 24 and _RANGE_GAP.fullmatch(folded, gap_start, gap_end):
-            in_range[i] = in_range[i + 1] = True
-    found: list[FoundDate] = []
-    for i, cand in enumerate(candidates):
+    # Lazily, one candidate ahead (a range pairs neighbours), so callers may stop early.
+    candidates = (c for m in _DATE_RE.finditer(folded) if (c := _candidate(m, folded)))
+    cand = next(candidates, None)
+    floor = 0  # the context of a date never reaches back past the previous date
+    in_range_before = False
+    while cand is not None:
+        following = next(candidates, None)
+        in_range_after = following is not None and _ranged(folded, cand, following)
         value = cand.value
-        if value is None or not _plausible(value, as_of):
-            continue
-        # The context of a date never reaches back past the previous date.
-        floor = candidates[i - 1].end if i else 0
-        signal, confidence = _classify(folded, cand, value, floor=floor, in_range=in_range[i], hint=signal_hint)
-        if cand.two_digit_year and not (
-            signal in ("labelled", "weekday") or (cand.real_time and signal != "reference")
-        ):
-            continue
-        start, end = prepared.to_orig(cand.start), prepared.to_orig(cand.end)
-        found.append(FoundDate(value, signal, confidence, start, end, prepared.original[start:end]))
-    return found
+        if value is not None and _plausible(value, as_of):
+            in_range = in_range_before or in_range_after
+            signal, confidence = _classify(folded, cand, value, floor=floor, in_range=in_range, hint=signal_hint)
+            if not cand.two_digit_year or (
+                signal in ("labelled", "weekday") or (cand.real_time and signal != "reference")
+            ):
+                start, end = prepared.to_orig(cand.start), prepared.to_orig(cand.end)
+                yield cand.end, FoundDate(value, signal, confidence, start, end, prepared.original[start:end])
+        floor, cand, in_range_before = cand.end, following, in_range_after
+
+
+def _ranged(folded: str, first: _Candidate, second: _Candidate) -> bool:
+    """Whether two neighbouring candidates form a range: "27/7/1947 - 27/7/2022"."""
+    gap_start, gap_end = first.end, second.start
+    return gap_end - gap_start <= 24 and _RANGE_GAP.fullmatch(folded, gap_start, gap_end) is not None
+
+
+# A page's date is usually labelled near the top of a long text ("Ngày đăng: …"); best_date
+# first looks in a head of the text. The pattern reads at most a few hundred characters past
+# where a match starts unless the text has long runs of blanks, so matches ending HEAD_MARGIN
+# before the head's end are those of the whole text.
+_HEAD_CHARS: Final = 1536
+_HEAD_MARGIN: Final = 512
+_LONG_BLANK: Final = re.compile(r"[ \t]{16}")
+
+
+def best_date(text: str, *, as_of: dt.date) -> FoundDate | None:
+    """The most confident non-reference date of find_dates(text) (the first of equals), or None.
+
+    Stops at the first labelled date (no other signal is as confident), so a long text whose
+    date is labelled near the top costs only its head.
+    """
+    as_of = _as_date(as_of)
+    text = text[:MAX_SCAN_CHARS]
+    if len(text) > _HEAD_CHARS:
+        head = _prepare(text[:_HEAD_CHARS])
+        if not head.norm_starts and _LONG_BLANK.search(head.folded) is None:
+            for end, found in _found_dates(head, as_of, None):
+                if end > _HEAD_CHARS - _HEAD_MARGIN:
+                    break
+                if found.signal == "labelled":
+                    return found
+    best: FoundDate | None = None
+    for _, found in _found_dates(_prepare(text), as_of, None):
+        if found.signal != "reference" and (best is None or found.confidence > best.confidence):
+            best = found
+            if found.signal == "labelled":
+                break  # nothing is more confident; the first of equals wins
+    return best
 
 
 def find_dates_in_script(text: str, *, as_of: dt.date) -> list[FoundDate]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Collection, Iterable, Iterator
+from functools import lru_cache
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..models import Item, Link, PageFacts
 from ..textnorm import fold, nfc, tokens
-from .dates import FoundDate, date_from_url, find_dates, parse_http_date, parse_iso_datetime
+from .dates import FoundDate, best_date, date_from_url, find_dates, parse_http_date, parse_iso_datetime
 from .decode import decode_html
 
 __all__ = ["ATTACHMENT_EXTENSIONS", "extract_page", "is_attachment_url"]
@@ -178,7 +179,6 @@ for _region_name, _names in {
     for _name in _names:
         _REGION_CLASSES[_name] = _region_name
 _BREADCRUMB = re.compile(r"breadcrumb|duong-?dan|navpath|nav-path|crumb", re.IGNORECASE)
-_SPACE = re.compile(r"\s+")
 
 
 def is_attachment_url(url: str) -> bool:
@@ -187,7 +187,8 @@ def is_attachment_url(url: str) -> bool:
 
 
 def _clean(text: str | None) -> str:
-    return _SPACE.sub(" ", nfc(text or "")).strip()
+    # str.split() and the regex \s agree on whitespace; split and join is several times faster.
+    return " ".join(nfc(text or "").split())
 
 
 def _sectioned(node: LexborNode) -> bool:
@@ -239,10 +240,35 @@ def _image_file(src: str) -> str:
     return path.rsplit("/", 1)[-1]
 
 
+def _origin(base: str) -> str:
+    """The "https://host/" of an http(s) page URL: all that absolute and root-relative hrefs need of it."""
+    try:
+        parts = urlsplit(base)
+    except ValueError:
+        return base
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}/"
+    return base
+
+
 def _resolve(base: str, href: str) -> str | None:
     href = href.strip()
     if not href or href.lower().startswith(_SKIP_SCHEMES):
         return None
+    if href.startswith(("/", "http://", "https://")):
+        # Menus repeat these hrefs on every page of a site: resolve them once per site.
+        return _join(_origin_cached(base), href)
+    return _join(base, href)
+
+
+@lru_cache(maxsize=4096)
+def _origin_cached(base: str) -> str:
+    return _origin(base)
+
+
+@lru_cache(maxsize=32768)
+def _join(base: str, href: str) -> str | None:
+    """The absolute http(s) URL of a stripped href, without its fragment, or None."""
     try:
         joined = urljoin(base, href)
         parts = urlsplit(joined)
@@ -253,11 +279,11 @@ def _resolve(base: str, href: str) -> str | None:
     return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", parts.query, ""))
 
 
-def _box_heading(node: LexborNode) -> str:
+def _box_heading(node: LexborNode, lengths: dict[int, int]) -> str:
     """The heading of the box a generic "Xem thêm" link sits in: the label real sites rely on."""
     current = node.parent
     for _ in range(4):
-        if current is None or current.tag in ("body", "html", "form") or _text_len(current) > MAX_BOX_CHARS:
+        if current is None or current.tag in ("body", "html", "form") or _text_len(current, lengths) > MAX_BOX_CHARS:
             return ""
         heading = current.css_first("h2, h3, h4, .title, .box-title, .tieude, .header-title, .panel-heading")
         if heading is not None and heading.mem_id != node.mem_id:
@@ -268,7 +294,7 @@ def _box_heading(node: LexborNode) -> str:
     return ""
 
 
-def _links(root: LexborNode, base: str, roots: dict[int, str]) -> list[Link]:
+def _links(root: LexborNode, base: str, roots: dict[int, str], lengths: dict[int, int]) -> list[Link]:
     links: list[Link] = []
     for anchor in root.css("a[href]"):
         url = _resolve(base, anchor.attributes.get("href") or "")
@@ -279,15 +305,14 @@ def _links(root: LexborNode, base: str, roots: dict[int, str]) -> list[Link]:
         alt = _clean(image.attributes.get("alt")) if image is not None else ""
         src = _image_file(image.attributes.get("src") or "") if image is not None else ""
         title = _clean(anchor.attributes.get("title"))
-        if text and fold(text).strip(" >».…") in _MORE_WORDS:
-            context = _box_heading(anchor)
+        folded = fold(text)
+        if text and folded.strip(" >».…") in _MORE_WORDS:
+            context = _box_heading(anchor, lengths)
             if context:
                 title = f"{title} {context}".strip()
-        if (fold(text) in _PAGER_WORDS or fold(text).isdigit()) and not image:
-            # "Đầu tiên", "Tiếp", "2": followed for pagination, never evidence of a category.
-            region = "pager"
-        else:
-            region = _region(anchor, roots)
+        # "Đầu tiên", "Tiếp", "2": followed for pagination, never evidence of a category.
+        pager = (folded in _PAGER_WORDS or folded.isdigit()) and not image
+        region = "pager" if pager else _region(anchor, roots)
         links.append(
             Link(
                 url=url,
@@ -345,27 +370,33 @@ def _anchor_heading(tree: LexborHTMLParser, roots: dict[int, str], crumbs: tuple
     return None
 
 
-def _content_root(anchor: LexborNode, breadcrumb: LexborNode | None) -> LexborNode:
+def _content_root(anchor: LexborNode, breadcrumb: LexborNode | None, lengths: dict[int, int]) -> LexborNode:
     """The smallest block around the page's heading that holds something besides heading and breadcrumb.
 
     Sidebars ("Tin mới nhất", category menus) sit beside this block, often in columns with no
     telling class ("col-md-8"); anchoring on the heading keeps their items and dates out.
     """
-    heading_chars = _text_len(anchor)
+    heading_chars = _text_len(anchor, lengths)
     current = anchor
     while current.parent is not None and current.tag not in ("body", "html"):
         current = current.parent
-        crumb_chars = _text_len(breadcrumb) if breadcrumb is not None and _inside(breadcrumb, {current.mem_id}) else 0
-        if _text_len(current) - heading_chars - crumb_chars >= MIN_CONTENT_BEYOND_HEADING:
+        crumb_chars = (
+            _text_len(breadcrumb, lengths) if breadcrumb is not None and _inside(breadcrumb, {current.mem_id}) else 0
+        )
+        if _text_len(current, lengths) - heading_chars - crumb_chars >= MIN_CONTENT_BEYOND_HEADING:
             return current
     return current
 
 
-def _text_len(node: LexborNode) -> int:
-    return len(node.text(deep=True, separator=" ").strip())
+def _text_len(node: LexborNode, lengths: dict[int, int]) -> int:
+    """Characters of a node's text; `lengths` remembers them while the tree is unchanged."""
+    length = lengths.get(node.mem_id)
+    if length is None:
+        length = lengths[node.mem_id] = len(node.text(deep=True, separator=" ").strip())
+    return length
 
 
-def _is_content_column(node: LexborNode) -> bool:
+def _is_content_column(node: LexborNode, lengths: dict[int, int]) -> bool:
     """A "col-left" or "right" wrapper that holds the page's own content is the main area, not a side box."""
     if node.css_first("h1") is not None or any(
         _BREADCRUMB.search(f"{n.attributes.get('class') or ''} {n.attributes.get('id') or ''}")
@@ -375,17 +406,17 @@ def _is_content_column(node: LexborNode) -> bool:
     parent = node.parent
     if parent is None:
         return False
-    own = _text_len(node)
+    own = _text_len(node, lengths)
     siblings = [c for c in parent.iter() if c.mem_id != node.mem_id and c.tag not in ("-text", "#text")]
-    return bool(siblings) and all(own > _text_len(c) for c in siblings)
+    return bool(siblings) and all(own > _text_len(c, lengths) for c in siblings)
 
 
-def _region_roots(tree: LexborHTMLParser) -> dict[int, str]:
+def _region_roots(tree: LexborHTMLParser, lengths: dict[int, int]) -> dict[int, str]:
     """The outermost header, menu, side-box and footer elements, by node id, with their region."""
     body = tree.body
     if body is None:
         return {}
-    total = _text_len(body) or 1
+    total = _text_len(body, lengths) or 1
     roots: dict[int, str] = {}
     for node in tree.css("header, nav, footer, aside, [class], [id]"):
         region = _region_of_attrs(node)
@@ -400,7 +431,7 @@ def _region_roots(tree: LexborHTMLParser) -> dict[int, str]:
         if nested:
             continue
         # A wrapper may hold the whole content column; never take most of the page for a side box.
-        if _text_len(node) > 0.5 * total or (region == "side" and _is_content_column(node)):
+        if _text_len(node, lengths) > 0.5 * total or (region == "side" and _is_content_column(node, lengths)):
             continue
         roots[node.mem_id] = region
     return roots
@@ -592,8 +623,10 @@ def extract_page(
     title_node = tree.css_first("title")
     title = _clean(title_node.text()) if title_node is not None else ""
     root = tree.body or tree.root
-    roots = _region_roots(tree)
-    links = _links(root, url, roots) if root is not None else []
+    # Text lengths of the untouched tree, shared by the region and link passes.
+    lengths: dict[int, int] = {}
+    roots = _region_roots(tree, lengths)
+    links = _links(root, url, roots, lengths) if root is not None else []
     breadcrumb_node = _breadcrumb_node(tree)
     breadcrumb = _crumbs(breadcrumb_node)
     meta_date = _meta_date(tree, as_of)
@@ -602,7 +635,7 @@ def extract_page(
         node.decompose()
     anchor = _anchor_heading(tree, roots, breadcrumb)
     anchor_text = _clean(anchor.text(deep=True, separator=" ")) if anchor is not None else ""
-    content = _content_root(anchor, breadcrumb_node) if anchor is not None else None
+    content = _content_root(anchor, breadcrumb_node, {}) if anchor is not None else None
     if (
         breadcrumb_node is not None
         and not _inside(breadcrumb_node, roots)
@@ -623,7 +656,8 @@ def extract_page(
         _drop_related(main)
         items = [i for i in _items(main, url, as_of) if i.url not in (site_root, url)]
         main_text = _clean(main.text(deep=True, separator=" "))[:MAX_TEXT_CHARS]
-    folded_main = fold(main_text[:3000])
+    # Folding is costly for long texts: only when one of the two checks below needs it.
+    folded_main = fold(main_text[:3000]) if len(main_text) < 2500 or not items else ""
     not_found = status_code >= 400 or (
         len(main_text) < 2500 and _contains_any(f"{fold(title)} {folded_main}", _NOT_FOUND)
     )
@@ -631,7 +665,7 @@ def extract_page(
     if not items:
         script_dates = _script_dates(scripts, as_of)
         items = [Item(title="", url=url, date=d.value, date_signal="script") for d in script_dates]
-    page_date = meta_date or _best(find_dates(main_text[:20_000], as_of=as_of)) or date_from_url(url, as_of=as_of)
+    page_date = meta_date or best_date(main_text[:20_000], as_of=as_of) or date_from_url(url, as_of=as_of)
     return PageFacts(
         url=url,
         status_code=status_code,
