@@ -66,6 +66,11 @@ class AuditOptions:
     workers: int = 1
 
 
+# Sites crawled at once, per request allowed in flight: enough to keep every request slot busy while
+# each site waits out its politeness delay, few enough that a national registry's thousands of sites
+# do not all hold their crawl state and connections at once.
+SITES_PER_REQUEST_SLOT = 4
+
 # Extracted facts, in the HTTP cache's folder (see ``auditor.factcache``).
 FACTS_FILE = "facts.sqlite"
 
@@ -140,10 +145,14 @@ async def _audit_agencies(
     fetcher = Fetcher(options.settings, resolve=options.resolve, plain_http=options.plain_http, cache=cache)
     facts = FactsCache(cache.root / FACTS_FILE) if cache is not None else None
     extract: PageExtractor = facts.extract if facts is not None else extract_page
+    active = asyncio.Semaphore(SITES_PER_REQUEST_SLOT * options.settings.global_concurrency)
+
+    async def in_turn(agency: Agency) -> Scorecard:
+        async with active:
+            return await _audit_agency(agency, rules, recogniser, fetcher, options, observer, extract)
+
     try:
-        scorecards = await asyncio.gather(
-            *(_audit_agency(a, rules, recogniser, fetcher, options, observer, extract) for a in agencies)
-        )
+        scorecards = await asyncio.gather(*(in_turn(a) for a in agencies))
     finally:
         await fetcher.aclose()
         if facts is not None:

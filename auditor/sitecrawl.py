@@ -121,6 +121,11 @@ def _rank(link: Link) -> int:
     return 1 if len(link.text.split()) > HEADLINE_WORDS else 0
 
 
+def _for_judging(facts: PageFacts) -> PageFacts:
+    """The part of a page's facts the verdicts read (auditor.evaluate.verdict)."""
+    return replace(facts, headings=(), breadcrumb=(), links=(), next_pages=())
+
+
 def _site_failure(result: FetchResult) -> tuple[SiteStatus, str] | None:
     if result.error is not None:
         mapping = {
@@ -332,7 +337,11 @@ class _SiteCrawler:
             )
         if result.status_code >= 400:
             state.errors += 1
-        state.pages[result.url] = PageRecord(result.url, result.status_code, facts=facts)
+        # Links, headings and crumbs are weighed below; judging needs the page's items and dates only.
+        # Keeping no more keeps memory flat however many pages a site has.
+        state.pages[result.url] = PageRecord(
+            result.url, result.status_code, facts=_for_judging(facts) if facts is not None else None
+        )
         if facts is None or result.status_code >= 400 or facts.not_found:
             return
         if depth > 0:
@@ -351,9 +360,6 @@ class _SiteCrawler:
                     match.category, result.url, match.source, label, result.url, rank, True, rank == 0, match.strength
                 )
         self._follow(facts, result.url, depth)
-        # Links have been weighed; judging needs the page's items and dates only. Dropping them keeps
-        # memory flat however many pages a site has.
-        state.pages[result.url] = PageRecord(result.url, result.status_code, facts=replace(facts, links=()))
 
     def _candidate(
         self,

@@ -12,7 +12,7 @@ import yaml
 from auditor.config import load_registry, load_rules
 from auditor.demo import sample_target
 from auditor.models import Agency, AgencyType, Scorecard
-from auditor.pipeline import AuditOptions, audit_in_workers, default_settings
+from auditor.pipeline import SITES_PER_REQUEST_SLOT, AuditOptions, audit_in_workers, default_settings
 from auditor.sample import SAMPLE_AS_OF
 from auditor.workers import Workers, partition
 
@@ -139,3 +139,26 @@ def test_any_number_of_workers_writes_the_same_reports_byte_for_byte(
         assert sorted(p.name for p in out.iterdir()) == names
         for name in names:
             assert (outs[1] / name).read_bytes() == (out / name).read_bytes(), name
+
+
+class _ActiveSites(_Recorder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.most = 0
+
+    def site_started(self, agency: Agency) -> None:
+        super().site_started(agency)
+        self.most = max(self.most, len(self.started) - len(self.finished))
+
+
+def test_a_large_registry_is_crawled_a_few_sites_at_a_time(tmp_path: Path) -> None:
+    registry = load_registry(ROOT / "sites.yaml")
+    rules = load_rules(ROOT / "rules", province=registry.province.id)
+    # One request in flight: SITES_PER_REQUEST_SLOT sites at a time, however many are registered.
+    settings = default_settings(delay=0.0, per_host_concurrency=1, global_concurrency=1, page_budget=2)
+    with sample_target(registry) as target:
+        options = AuditOptions(as_of=SAMPLE_AS_OF, settings=settings, resolve=target.resolve, plain_http=True)
+        recorder = _ActiveSites()
+        run = audit_in_workers(registry, rules, options, recorder)
+    assert recorder.most == SITES_PER_REQUEST_SLOT
+    assert len(recorder.finished) == len(run.scorecards) == 34
