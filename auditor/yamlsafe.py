@@ -20,6 +20,10 @@ _ALLOWED_TAGS = frozenset(
 )
 
 
+# libyaml parses several times faster and keeps the same marks (lines); pure Python where it is missing.
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class YamlMap(dict[str, Any]):
     """A mapping that remembers the line of itself and of each key (1-based)."""
 
@@ -118,7 +122,7 @@ def load_yaml(path: Path) -> Any:
         raise ConfigError(f"cannot read file: {exc.strerror or exc}", path=shown) from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"not UTF-8 text (byte {exc.start})", path=shown) from None
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
