@@ -6,12 +6,13 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 from dataclasses import replace
 from pathlib import Path
 
 from auditor.config import load_registry, load_rules
-from auditor.crawl.cache import HttpCache
+from auditor.crawl.cache import DATABASE, HttpCache
 from auditor.demo import sample_target
 from auditor.models import AuditRun
 from auditor.pipeline import FETCH_STATS_FILE, AuditOptions, audit, default_settings
@@ -102,7 +103,13 @@ def test_cache_entries_round_trip_and_damaged_ones_are_ignored(tmp_path: Path) -
     again.begin()
     assert not again.resuming
 
-    for path in (tmp_path / "entries").glob("*/*.json"):
-        path.write_text("{not json", encoding="utf-8")
-    assert cache.lookup("https://a.gov.vn/x") is None
-    assert not list(tmp_path.rglob(".tmp-*"))
+    # A damaged database is an empty cache: recreated, and the run starts afresh.
+    del cache, resumed, again
+    gc.collect()  # closes their connections: the last one to close folds the WAL into the database
+    assert not (tmp_path / f"{DATABASE}-wal").exists()
+    (tmp_path / DATABASE).write_bytes(b"{not a database" * 100)
+    damaged = HttpCache(tmp_path, "run")
+    assert damaged.lookup("https://a.gov.vn/x") is None
+    damaged.begin()
+    assert not damaged.resuming
+    assert damaged.entry_count() == 0

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import json
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from auditor.config import load_registry
+from auditor.crawl.cache import DATABASE, HttpCache
 from auditor.demo import SampleTarget, sample_target
 from auditor.models import Agency
 from auditor.pipeline import FETCH_STATS_FILE
@@ -62,11 +65,17 @@ def _command(sites: Path, out: Path, cache: Path, target: SampleTarget) -> list[
     return command
 
 
+def _query(cache: Path, sql: str) -> list[tuple[object, ...]]:
+    """Rows of the cache's database (see ``auditor.crawl.cache``)."""
+    with closing(sqlite3.connect(cache / DATABASE)) as db:
+        return db.execute(sql).fetchall()
+
+
 def _stored(cache: Path) -> set[tuple[str, str]]:
     """(host, path) of every response the cache holds."""
     stored = set()
-    for entry in (cache / "entries").glob("*/*.json"):
-        parts = urlsplit(json.loads(entry.read_text(encoding="utf-8"))["url"])
+    for (url,) in _query(cache, "SELECT url FROM entries"):
+        parts = urlsplit(str(url))
         stored.add(((parts.hostname or "").lower(), parts.path + (f"?{parts.query}" if parts.query else "")))
     return stored
 
@@ -86,10 +95,11 @@ def test_kill_9_mid_audit_then_rerun_gives_the_same_results_without_refetching(t
         out, cache = tmp_path / "b" / "out", tmp_path / "b" / "cache"
         command = _command(sites, out, cache, target)
         first = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        watch = HttpCache(cache, "watching")  # never begun: it only counts
         try:
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline and first.poll() is None:
-                if (cache / "entries").exists() and sum(1 for _ in (cache / "entries").glob("*/*.json")) >= total // 3:
+                if watch.entry_count() >= total // 3:
                     break
                 time.sleep(0.02)
             assert first.poll() is None, "the audit finished before it could be interrupted"
@@ -112,4 +122,4 @@ def test_kill_9_mid_audit_then_rerun_gives_the_same_results_without_refetching(t
     assert stats["resumed"] is True
     assert stats["total"]["replayed"] >= len(stored)
     # The run completed: the next one with the same arguments revalidates instead of replaying.
-    assert not list((cache / "runs").glob("*.json"))
+    assert _query(cache, "SELECT count(*) FROM runs") == [(0,)]

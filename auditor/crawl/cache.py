@@ -1,39 +1,92 @@
 """The on-disk HTTP cache: conditional requests for next month's audit, and resuming a killed run.
 
-Layout under the cache folder (every file written to a temporary name, then ``os.replace``d, so a
-``kill -9`` leaves either the old file or the new one, never half of one):
+Layout: one SQLite database, ``http-cache.sqlite3`` under the cache folder (WAL journal, so the
+worker processes of one run write into it at once while readers never wait), with three tables:
 
-- ``entries/<ab>/<sha256(url)>.json``: one response per requested URL (one redirect hop): status,
-  the headers the crawl reads, the validators (``ETag``, ``Last-Modified``), the body's hash, and
-  the token of the run that stored it;
-- ``bodies/<ab>/<sha256(body)>.z``: bodies, content-addressed and zlib-compressed (level 1: a page
-  compresses about 6:1 at half the CPU of the default level; an unchanged body is never rewritten);
-- ``runs/<run key>.json``: present while a run with those arguments is unfinished; holds its token.
+- ``entries``: one response per requested URL (one redirect hop): status, the headers the crawl
+  reads, the validators (``ETag``, ``Last-Modified``), the body's hash, and the token of the run
+  that stored it;
+- ``bodies``: bodies, content-addressed by SHA-256 and zlib-compressed (level 1: a page compresses
+  about 6:1 at half the CPU of the default level; an unchanged body is stored once, never rewritten);
+- ``runs``: a row per unfinished run, keyed by a hash of its arguments; holds its token.
+
+Every ``store`` and ``touch`` is its own committed transaction (a body and the entry that points to
+it commit together). With ``synchronous=NORMAL`` a commit writes to the WAL without waiting for the
+disk, so it costs little, and what was committed survives a ``kill -9`` of the process (only a
+power loss may drop the last commits, never corrupt the database). A damaged or foreign database
+file is deleted and recreated empty; files of older layouts in the folder are ignored. ``finish``
+deletes the bodies no entry points to any more (pages whose content changed).
 
 A run whose arguments match an unfinished run takes over that run's token: responses stored under
 it are replayed without asking the server (the crawl is deterministic given the same responses, so
 the rerun reproduces the same results). Any other run revalidates what it has cached with
 ``If-None-Match`` / ``If-Modified-Since`` and treats ``304 Not Modified`` as the cached body.
+
+An :class:`HttpCache` is pickled to the worker processes of a run: each process opens its own
+connection on first use (a connection is never pickled nor shared between processes or threads).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import itertools
-import json
 import os
 import secrets
+import sqlite3
+import threading
 import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
-__all__ = ["CachedResponse", "HttpCache"]
+__all__ = ["DATABASE", "CachedResponse", "HttpCache"]
 
-_FORMAT = 1
+# The database's file name under the cache folder.
+DATABASE = "http-cache.sqlite3"
+# Written into the database header: a file without both is foreign (or of an older format) and is
+# recreated. Bump _FORMAT whenever the schema changes.
+_APPLICATION_ID = 0x41554454  # "AUDT"
+_FORMAT = 2
 # Fast compression: the cache is written once per fetched page, read back only for 304s and resumes.
 _COMPRESSION = 1
-# Temporary names unique within the process (the pid tells processes apart), cheaper than mkstemp.
-_temp_names = itertools.count()
+# Seconds a process waits for another one's write transaction (each lasts well under a millisecond).
+_BUSY_TIMEOUT = 30.0
+# Errors meaning the file is not a usable database (as opposed to a folder that cannot be written).
+_DAMAGED = {sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT}
+# Connections a forked child inherited (see HttpCache._db).
+_INHERITED: list[sqlite3.Connection] = []
+
+_SCHEMA = (
+    """
+CREATE TABLE entries (
+    url TEXT PRIMARY KEY,
+    status_code INTEGER NOT NULL,
+    content_type TEXT NOT NULL,
+    last_modified TEXT,
+    etag TEXT,
+    location TEXT NOT NULL,
+    body_sha256 TEXT,
+    truncated INTEGER NOT NULL,
+    token TEXT NOT NULL
+) WITHOUT ROWID""",
+    "CREATE TABLE bodies (sha256 TEXT PRIMARY KEY, data BLOB NOT NULL)",
+    "CREATE TABLE runs (key TEXT PRIMARY KEY, token TEXT NOT NULL) WITHOUT ROWID",
+    f"PRAGMA application_id = {_APPLICATION_ID}",
+    f"PRAGMA user_version = {_FORMAT}",
+)
+_LOOKUP = """
+SELECT status_code, content_type, last_modified, etag, location, body_sha256, truncated, token,
+       body_sha256 IS NULL OR EXISTS (SELECT 1 FROM bodies WHERE sha256 = entries.body_sha256)
+FROM entries WHERE url = ?
+"""
+_PUT_ENTRY = "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+# Bodies no entry points to. The inner SELECT reads the hashes from the primary key's index alone: a
+# scan of the table would read a page of every body.
+_PRUNE = """
+DELETE FROM bodies WHERE rowid IN (
+    SELECT rowid FROM bodies WHERE sha256 NOT IN (SELECT body_sha256 FROM entries WHERE body_sha256 IS NOT NULL)
+)
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,74 +116,144 @@ class CachedResponse:
         return headers
 
 
+class _Unusable(Exception):
+    """The database file is damaged, foreign or of another format: it is to be recreated."""
+
+
+def _damaged(exc: sqlite3.Error) -> bool:
+    return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _DAMAGED
+
+
+def _ours(db: sqlite3.Connection) -> bool | None:
+    """True for a database of this format, None for an empty one, False for anything else."""
+    application_id = db.execute("PRAGMA application_id").fetchone()[0]
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if application_id == _APPLICATION_ID and version == _FORMAT:
+        return True
+    if application_id == 0 and version == 0 and db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+        return None
+    return False
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """A connection to the cache database, created if absent; raises _Unusable for a file to recreate."""
+    # Autocommit (isolation_level=None): every statement commits unless inside an explicit BEGIN.
+    db = sqlite3.connect(path, timeout=_BUSY_TIMEOUT, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode = WAL")  # stays set in the file: a no-op once it is
+        db.execute("PRAGMA synchronous = NORMAL")
+        if _ours(db) is not True:
+            # Several processes may open a new database at once: create it under the write lock.
+            db.execute("BEGIN IMMEDIATE")
+            state = _ours(db)
+            if state is False:
+                raise _Unusable(path)
+            if state is None:
+                for statement in _SCHEMA:
+                    db.execute(statement)
+            db.execute("COMMIT")
+    except sqlite3.Error as exc:
+        db.close()
+        if _damaged(exc):
+            raise _Unusable(path) from exc
+        raise
+    except _Unusable:
+        db.close()
+        raise
+    return db
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    """The cache database at ``path``; a damaged or foreign file is replaced by an empty database."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return _connect(path)
+        except _Unusable:
+            for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
+                (path.parent / name).unlink(missing_ok=True)
+            return _connect(path)
+    except (sqlite3.Error, _Unusable) as exc:
+        # A folder that cannot be written, a full disk, a lock held for too long: like any file error.
+        raise OSError(f"{path}: {exc}") from exc
+
+
 def _digest(text: str | bytes) -> str:
     data = text.encode("utf-8") if isinstance(text, str) else text
     return hashlib.sha256(data).hexdigest()
 
 
-def _write_atomically(path: Path, data: bytes, folders: set[Path] | None = None) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``."""
-    folder = path.parent
-    if folders is None or folder not in folders:
-        folder.mkdir(parents=True, exist_ok=True)
-        if folders is not None:
-            folders.add(folder)  # known to exist: no mkdir (a few syscalls) per write
-    temp = folder / f".tmp-{os.getpid()}-{next(_temp_names)}"
-    try:
-        with open(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644), "wb") as handle:
-            handle.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-
-
 class HttpCache:
-    """Responses on disk, keyed by URL; one instance per run, used from one event loop."""
+    """Responses on disk, keyed by URL; one instance per run, used from one event loop per process."""
 
     def __init__(self, root: Path, run_key: str) -> None:
         self.root = root
         self.run_key = _digest(run_key)[:32]
-        self._run_file = root / "runs" / f"{self.run_key}.json"
         self.token = ""
         self.resuming = False
-        self._folders: set[Path] = set()
+        self._connection: sqlite3.Connection | None = None
+        self._owner: tuple[int, int] | None = None  # (process, thread) that opened the connection
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A worker process opens its own connection (see _db).
+        return {**self.__dict__, "_connection": None, "_owner": None}
+
+    def _db(self) -> sqlite3.Connection:
+        """This process's (and thread's) connection, opened on first use."""
+        owner = (os.getpid(), threading.get_ident())
+        if self._connection is None or self._owner != owner:
+            if self._connection is not None and self._owner is not None and self._owner[0] != owner[0]:
+                # Inherited through fork: kept unused, never closed (closing it could disturb the parent's).
+                _INHERITED.append(self._connection)
+            self._connection = _open(self.root / DATABASE)
+            self._owner = owner
+        return self._connection
+
+    def _write_failed(self, exc: sqlite3.Error) -> None:
+        """A write the database refused: dropped if the file is damaged (the cache is then as good as
+        empty, and recreated by the next run), else an ``OSError`` like any file that cannot be written.
+        """
+        if not _damaged(exc):
+            raise OSError(f"{self.root / DATABASE}: {exc}") from exc
 
     def begin(self) -> None:
         """Start (or resume) the run: an unfinished run with the same key lends its token."""
+        db = self._db()
         try:
-            previous = json.loads(self._run_file.read_text(encoding="utf-8"))
-            token = previous.get("token") if isinstance(previous, dict) else None
-        except (OSError, ValueError):
-            token = None
-        if isinstance(token, str) and token:
-            self.token, self.resuming = token, True
-            return
-        self.token, self.resuming = secrets.token_hex(16), False
-        _write_atomically(self._run_file, json.dumps({"format": _FORMAT, "token": self.token}).encode())
+            row = db.execute("SELECT token FROM runs WHERE key = ?", (self.run_key,)).fetchone()
+            token = row[0] if row is not None else None
+            if isinstance(token, str) and token:
+                self.token, self.resuming = token, True
+                return
+            self.token, self.resuming = secrets.token_hex(16), False
+            db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?)", (self.run_key, self.token))
+        except sqlite3.Error as exc:
+            raise OSError(f"{self.root / DATABASE}: {exc}") from exc
 
     def finish(self) -> None:
-        """The run completed: a later run with the same arguments revalidates instead of replaying."""
-        self._run_file.unlink(missing_ok=True)
+        """The run completed: a later run with the same arguments revalidates instead of replaying.
 
-    def _entry_path(self, url: str) -> Path:
-        key = _digest(url)
-        return self.root / "entries" / key[:2] / f"{key}.json"
-
-    def _body_path(self, sha: str) -> Path:
-        return self.root / "bodies" / sha[:2] / f"{sha}.z"
+        Also deletes the bodies no entry points to any more (the old content of changed pages).
+        """
+        db = self._db()
+        try:
+            db.execute("DELETE FROM runs WHERE key = ?", (self.run_key,))
+        except sqlite3.Error as exc:
+            self._write_failed(exc)
+            return
+        with contextlib.suppress(sqlite3.Error):  # only space is at stake: try again after the next run
+            db.execute(_PRUNE)
 
     def lookup(self, url: str) -> CachedResponse | None:
-        """The stored response for ``url``, or None (a damaged entry is treated as absent)."""
+        """The stored response for ``url``, or None (a damaged entry or database is treated as absent)."""
         try:
-            data = json.loads(self._entry_path(url).read_text(encoding="utf-8"))
-            data.pop("format", None)
-            entry = CachedResponse(**data)
-        except (OSError, ValueError, TypeError):
+            row = self._db().execute(_LOOKUP, (url,)).fetchone()
+        except (sqlite3.Error, OSError):
             return None
-        if entry.url != url or (entry.body_sha256 is not None and not self._body_path(entry.body_sha256).exists()):
+        if row is None or not row[8]:
             return None
-        return entry
+        status, content_type, last_modified, etag, location, sha, truncated, token, _ = row
+        return CachedResponse(url, status, content_type, last_modified, etag, location, sha, bool(truncated), token)
 
     def replayable(self, entry: CachedResponse) -> bool:
         """Stored by the unfinished run this one resumes: use it without asking the server."""
@@ -140,8 +263,9 @@ class HttpCache:
         if entry.body_sha256 is None:
             return b""
         try:
-            return zlib.decompress(self._body_path(entry.body_sha256).read_bytes())
-        except (OSError, zlib.error):
+            row = self._db().execute("SELECT data FROM bodies WHERE sha256 = ?", (entry.body_sha256,)).fetchone()
+            return zlib.decompress(row[0]) if row is not None else None
+        except (sqlite3.Error, OSError, zlib.error, TypeError):
             return None
 
     def store(
@@ -156,27 +280,61 @@ class HttpCache:
         body: bytes,
         truncated: bool,
     ) -> CachedResponse:
-        """Keep a response: the body first, then the entry that points to it."""
-        sha = None
-        if body:
-            sha = _digest(body)
-            path = self._body_path(sha)
-            if not path.exists():
-                _write_atomically(path, zlib.compress(body, _COMPRESSION), self._folders)
+        """Keep a response: the body (unless already stored) and the entry, in one transaction."""
+        db = self._db()
+        sha = _digest(body) if body else None
         entry = CachedResponse(
             url, status_code, content_type, last_modified, etag, location, sha, truncated, self.token
         )
-        return self.touch(entry)
+        try:
+            compressed = None
+            if sha is not None and db.execute("SELECT 1 FROM bodies WHERE sha256 = ?", (sha,)).fetchone() is None:
+                compressed = zlib.compress(body, _COMPRESSION)  # outside the transaction: others wait less
+            db.execute("BEGIN")
+            try:
+                if compressed is not None:
+                    db.execute("INSERT OR IGNORE INTO bodies VALUES (?, ?)", (sha, compressed))
+                db.execute(_PUT_ENTRY, _row(entry))
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            self._write_failed(exc)
+        return entry
 
     def touch(self, entry: CachedResponse) -> CachedResponse:
         """Record that this run saw ``entry`` (after a 304): a resumed run may replay it."""
         current = entry if entry.token == self.token else replace(entry, token=self.token)
-        # The fields by hand: ``asdict`` deep-copies every value, a cost paid once per fetched page.
-        payload = {"format": _FORMAT, **{name: getattr(current, name) for name in current.__slots__}}
-        _write_atomically(self._entry_path(entry.url), json.dumps(payload).encode("utf-8"), self._folders)
+        try:
+            self._db().execute(_PUT_ENTRY, _row(current))
+        except sqlite3.Error as exc:
+            self._write_failed(exc)
         return current
 
     def entry_count(self) -> int:
         """How many responses are stored (tests watch it to interrupt a run midway)."""
-        folder = self.root / "entries"
-        return sum(1 for _ in folder.glob("*/*.json")) if folder.exists() else 0
+        if not (self.root / DATABASE).exists():
+            return 0  # not created by asking
+        try:
+            count: int = self._db().execute("SELECT count(*) FROM entries").fetchone()[0]
+        except (sqlite3.Error, OSError):
+            return 0
+        return count
+
+
+def _row(entry: CachedResponse) -> tuple[object, ...]:
+    # The fields by hand: ``astuple`` deep-copies every value, a cost paid once per fetched page.
+    return (
+        entry.url,
+        entry.status_code,
+        entry.content_type,
+        entry.last_modified,
+        entry.etag,
+        entry.location,
+        entry.body_sha256,
+        entry.truncated,
+        entry.token,
+    )

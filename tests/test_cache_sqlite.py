@@ -1,0 +1,204 @@
+"""The HTTP cache's database: shared by worker processes, pickled to them, and never fatal when damaged."""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+import re
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from auditor.crawl.cache import DATABASE, HttpCache
+
+PAGES = 300
+
+
+def _body(process: int, page: int) -> bytes:
+    # Every tenth page is the same in both processes: the body is stored once.
+    if page % 10 == 0:
+        return b"<html>shared %d</html>" % page
+    return b"<html>process %d page %d</html>" % (process, page) * 20
+
+
+def _url(process: int, page: int) -> str:
+    return f"https://s{process}.ninhthuan.gov.vn/trang-{page}.html"
+
+
+def _store_pages(cache: HttpCache, process: int, start: Any) -> int:
+    """One worker: wait for the other, then store PAGES responses as fast as it can."""
+    start.wait(60)
+    for page in range(PAGES):
+        cache.store(
+            _url(process, page),
+            status_code=200,
+            content_type="text/html",
+            last_modified=None,
+            etag=f'"{process}-{page}"',
+            location="",
+            body=_body(process, page),
+            truncated=False,
+        )
+    return cache.entry_count()
+
+
+def _store(cache: HttpCache, url: str, body: bytes) -> None:
+    cache.store(
+        url,
+        status_code=200,
+        content_type="text/html",
+        last_modified=None,
+        etag=None,
+        location="",
+        body=body,
+        truncated=False,
+    )
+
+
+def _bodies(root: Path) -> int:
+    with closing(sqlite3.connect(root / DATABASE)) as db:
+        count: int = db.execute("SELECT count(*) FROM bodies").fetchone()[0]
+    return count
+
+
+def test_two_processes_store_into_one_cache_at_once(tmp_path: Path) -> None:
+    cache = HttpCache(tmp_path, "run")
+    cache.begin()
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager:
+        start = manager.Event()
+        with context.Pool(2) as pool:
+            pending = [pool.apply_async(_store_pages, (cache, process, start)) for process in (1, 2)]
+            start.set()
+            counts = [p.get(timeout=120) for p in pending]
+    assert all(PAGES <= count <= 2 * PAGES for count in counts)
+    assert cache.entry_count() == 2 * PAGES
+    for process in (1, 2):
+        for page in range(PAGES):
+            entry = cache.lookup(_url(process, page))
+            assert entry is not None
+            assert entry.token == cache.token
+            assert entry.etag == f'"{process}-{page}"'
+            assert cache.body(entry) == _body(process, page)
+    assert _bodies(tmp_path) == 2 * PAGES - PAGES // 10
+    # The parent finishes the run once the workers are done: nothing is pruned, everything is in use.
+    cache.finish()
+    assert _bodies(tmp_path) == 2 * PAGES - PAGES // 10
+    assert not HttpCache(tmp_path, "run").resuming
+
+
+def test_a_pickled_cache_is_the_same_run_with_its_own_connection(tmp_path: Path) -> None:
+    cache = HttpCache(tmp_path, "run")
+    cache.begin()
+    stored = cache.store(
+        "https://a.gov.vn/",
+        status_code=200,
+        content_type="text/html",
+        last_modified=None,
+        etag='"e"',
+        location="",
+        body=b"<html>a</html>",
+        truncated=False,
+    )
+    copy = pickle.loads(pickle.dumps(cache))  # noqa: S301 - our own bytes
+    assert (copy.root, copy.run_key, copy.token, copy.resuming) == (cache.root, cache.run_key, cache.token, False)
+    assert copy.lookup("https://a.gov.vn/") == stored
+    assert copy.body(stored) == b"<html>a</html>"
+    _store(copy, "https://a.gov.vn/b", b"<html>b</html>")
+    entry = cache.lookup("https://a.gov.vn/b")
+    assert entry is not None
+    assert entry.token == cache.token
+    assert cache.entry_count() == copy.entry_count() == 2
+
+
+def test_a_damaged_database_is_an_empty_cache_recreated(tmp_path: Path) -> None:
+    (tmp_path / DATABASE).write_bytes(bytes(range(256)) * 64)
+    cache = HttpCache(tmp_path, "run")
+    assert cache.entry_count() == 0
+    assert cache.lookup("https://a.gov.vn/") is None
+    cache.begin()
+    assert not cache.resuming
+    _store(cache, "https://a.gov.vn/", b"<html>a</html>")
+    again = HttpCache(tmp_path, "run")
+    again.begin()
+    assert again.resuming
+    entry = again.lookup("https://a.gov.vn/")
+    assert entry is not None
+    assert again.body(entry) == b"<html>a</html>"
+
+
+def test_a_foreign_database_or_an_old_layout_is_an_empty_cache(tmp_path: Path) -> None:
+    with closing(sqlite3.connect(tmp_path / DATABASE)) as db:
+        db.execute("CREATE TABLE entries (url TEXT)")
+        db.execute("INSERT INTO entries VALUES ('https://a.gov.vn/')")
+        db.commit()
+    # The previous format: a file per entry and an unfinished run's token.
+    (tmp_path / "entries" / "ab").mkdir(parents=True)
+    (tmp_path / "entries" / "ab" / "abcd.json").write_text('{"url": "https://a.gov.vn/"}', encoding="utf-8")
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs" / "x.json").write_text('{"format": 1, "token": "t"}', encoding="utf-8")
+    cache = HttpCache(tmp_path, "run")
+    cache.begin()
+    assert not cache.resuming
+    assert cache.entry_count() == 0
+    assert cache.lookup("https://a.gov.vn/") is None
+
+
+def test_finish_drops_bodies_no_entry_points_to(tmp_path: Path) -> None:
+    cache = HttpCache(tmp_path, "run")
+    cache.begin()
+    _store(cache, "https://a.gov.vn/", b"<html>old</html>")
+    _store(cache, "https://a.gov.vn/copy", b"<html>old</html>")
+    _store(cache, "https://a.gov.vn/gone", b"<html>gone</html>")
+    _store(cache, "https://a.gov.vn/", b"<html>new</html>")  # the page changed
+    _store(cache, "https://a.gov.vn/gone", b"")  # now an empty answer
+    assert _bodies(tmp_path) == 3
+    cache.finish()
+    assert _bodies(tmp_path) == 2
+    for url, body in (("https://a.gov.vn/", b"<html>new</html>"), ("https://a.gov.vn/copy", b"<html>old</html>")):
+        entry = cache.lookup(url)
+        assert entry is not None
+        assert cache.body(entry) == body
+    gone = cache.lookup("https://a.gov.vn/gone")
+    assert gone is not None
+    assert cache.body(gone) == b""
+
+
+def test_an_unusable_folder_is_an_os_error_for_begin_and_a_miss_for_lookup(tmp_path: Path) -> None:
+    (tmp_path / DATABASE).mkdir()  # a folder where the database should be
+    cache = HttpCache(tmp_path, "run")
+    assert cache.lookup("https://a.gov.vn/") is None
+    with pytest.raises(OSError, match=re.escape(DATABASE)):
+        cache.begin()
+
+
+def test_a_database_damaged_during_a_run_never_fails_the_run(tmp_path: Path) -> None:
+    cache = HttpCache(tmp_path, "run")
+    cache.begin()
+    entry = cache.store(
+        "https://a.gov.vn/",
+        status_code=200,
+        content_type="text/html",
+        last_modified=None,
+        etag='"e"',
+        location="",
+        body=b"<html>a</html>",
+        truncated=False,
+    )
+    with closing(sqlite3.connect(tmp_path / DATABASE)) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the database file itself
+    (tmp_path / DATABASE).write_bytes(b"\xff" * 8192)
+    # Whatever the open connection still sees, nothing raises.
+    cache.lookup("https://a.gov.vn/")
+    cache.body(entry)
+    _store(cache, "https://a.gov.vn/b", b"<html>b</html>")
+    cache.touch(entry)
+    cache.entry_count()
+    cache.finish()
+    again = HttpCache(tmp_path, "run")
+    again.begin()
+    assert not again.resuming
+    assert again.entry_count() == 0
