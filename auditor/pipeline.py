@@ -72,7 +72,7 @@ class AuditOptions:
 SITES_PER_REQUEST_SLOT = 4
 
 # Extracted facts, in the HTTP cache's folder (see ``auditor.factcache``).
-FACTS_FILE = "facts.sqlite"
+FACTS_FILE = "facts.sqlite3"
 
 # Written into the cache folder after each run: what the crawl cost per agency (requests, full
 # bodies, 304s, replays) and how many pages were parsed or had their facts reused. Not in

@@ -24,7 +24,7 @@ from .conftest import ROOT, CliResult
 PAGES = sorted((ROOT / "tests" / "data" / "newest_dates").glob("*.html"))
 AS_OF = dt.date(2026, 11, 1)
 HTML = "text/html; charset=utf-8"
-DB = "facts.sqlite"
+DB = "facts.sqlite3"
 URL = "https://stc.tinh.gov.vn/tin-tuc"
 
 
