@@ -39,6 +39,7 @@ from types import MappingProxyType
 from typing import Final
 
 __all__ = [
+    "HEAD_SCAN_CHARS",
     "MAX_SCAN_CHARS",
     "MIN_YEAR",
     "SIGNALS",
@@ -51,6 +52,7 @@ __all__ = [
     "find_dates_in_script",
     "found_from_value",
     "is_document_reference",
+    "labelled_date_in_head",
     "newest",
     "parse_http_date",
     "parse_iso_datetime",
@@ -142,7 +144,18 @@ def _build_fold_table() -> dict[int, str]:
     return table
 
 
-_FOLD: Final = _build_fold_table()
+def _complete(table: dict[int, str]) -> dict[int, int]:
+    """`table` plus every other code point below U+3000 mapped to itself.
+
+    str.translate raises and swallows a KeyError for each character a table lacks, which costs
+    more than the lookup itself; where every common character has an entry, none is raised.
+    """
+    complete = {cp: cp for cp in range(0x3000)}
+    complete.update((cp, ord(folded)) for cp, folded in table.items())
+    return complete
+
+
+_FOLD: Final = _complete(_build_fold_table())
 _NON_ASCII_RUN: Final = re.compile(r"[\x00-\x7f]?[^\x00-\x7f]+")
 
 
@@ -552,6 +565,7 @@ def _ranged(folded: str, first: _Candidate, second: _Candidate) -> bool:
 # where a match starts unless the text has long runs of blanks, so matches ending HEAD_MARGIN
 # before the head's end are those of the whole text.
 _HEAD_CHARS: Final = 1536
+HEAD_SCAN_CHARS: Final = _HEAD_CHARS
 _HEAD_MARGIN: Final = 512
 _LONG_BLANK: Final = re.compile(r"[ \t]{16}")
 
@@ -564,6 +578,25 @@ def best_date(text: str, *, as_of: dt.date) -> FoundDate | None:
     """
     as_of = _as_date(as_of)
     text = text[:MAX_SCAN_CHARS]
+    early = labelled_date_in_head(text, as_of=as_of)
+    if early is not None:
+        return early
+    best: FoundDate | None = None
+    for _, found in _found_dates(_prepare(text), as_of, None):
+        if found.signal != "reference" and (best is None or found.confidence > best.confidence):
+            best = found
+            if found.signal == "labelled":
+                break  # nothing is more confident; the first of equals wins
+    return best
+
+
+def labelled_date_in_head(text: str, *, as_of: dt.date) -> FoundDate | None:
+    """The labelled date near the top at which best_date(text) stops early, or None.
+
+    Reads no more than the first HEAD_SCAN_CHARS + 1 characters, so a caller may pass only that
+    start of a long text and clean or build the rest only when this gives None.
+    """
+    as_of = _as_date(as_of)
     if len(text) > _HEAD_CHARS:
         head = _prepare(text[:_HEAD_CHARS])
         if not head.norm_starts and _LONG_BLANK.search(head.folded) is None:
@@ -572,13 +605,7 @@ def best_date(text: str, *, as_of: dt.date) -> FoundDate | None:
                     break
                 if found.signal == "labelled":
                     return found
-    best: FoundDate | None = None
-    for _, found in _found_dates(_prepare(text), as_of, None):
-        if found.signal != "reference" and (best is None or found.confidence > best.confidence):
-            best = found
-            if found.signal == "labelled":
-                break  # nothing is more confident; the first of equals wins
-    return best
+    return None
 
 
 def find_dates_in_script(text: str, *, as_of: dt.date) -> list[FoundDate]:

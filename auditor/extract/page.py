@@ -11,8 +11,17 @@ from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..models import Item, Link, PageFacts
-from ..textnorm import fold, nfc, tokens
-from .dates import FoundDate, best_date, date_from_url, find_dates, parse_http_date, parse_iso_datetime
+from ..textnorm import collapsed_length, fold, nfc, tokens
+from .dates import (
+    HEAD_SCAN_CHARS,
+    FoundDate,
+    best_date,
+    date_from_url,
+    find_dates,
+    labelled_date_in_head,
+    parse_http_date,
+    parse_iso_datetime,
+)
 from .decode import decode_html
 
 __all__ = ["ATTACHMENT_EXTENSIONS", "extract_page", "is_attachment_url"]
@@ -187,8 +196,41 @@ def is_attachment_url(url: str) -> bool:
 
 
 def _clean(text: str | None) -> str:
+    """Entities decoded, NFC, whitespace collapsed."""
+    if not text:
+        return ""  # most links have no title
     # str.split() and the regex \s agree on whitespace; split and join is several times faster.
-    return " ".join(nfc(text or "").split())
+    return " ".join(nfc(text).split())
+
+
+# The not-found and placeholder checks read the first 3000 characters of the main text, the
+# date's first look HEAD_SCAN_CHARS + 1; past this head the text is only counted, and cleaned up
+# to MAIN_TEXT_DATE_CHARS only for a page whose date is not labelled near the top.
+MAIN_TEXT_HEAD = max(4000, HEAD_SCAN_CHARS + 1)
+MAIN_TEXT_DATE_CHARS = 20_000
+
+
+def _clean_head(raw: str, chars: int) -> tuple[str, int]:
+    """The first `chars` characters of _clean(raw), and the length of the whole of it."""
+    # Cut at a space a little past `chars` (cleaning drops blanks, so the cleaned start may fall
+    # short; then clean it all). A cut before a space splits no word, entity or NFC composition.
+    cut = raw.find(" ", chars + 1000) if len(raw) > chars + 4000 else -1
+    if cut > 0:
+        head = _clean(raw[:cut])
+        if len(head) >= chars:
+            tail = collapsed_length(nfc(raw[cut:]))
+            return head[:chars], len(head) + (1 + tail if tail else 0)
+    text = _clean(raw)
+    return text[:chars], len(text)
+
+
+def _text_date(raw: str, head: str, as_of: dt.date) -> FoundDate | None:
+    """best_date of the first MAIN_TEXT_DATE_CHARS of _clean(raw), whose start is `head`."""
+    early = labelled_date_in_head(head, as_of=as_of)
+    if early is not None:
+        return early
+    text = head if len(head) < MAIN_TEXT_HEAD else _clean_head(raw, MAIN_TEXT_DATE_CHARS)[0]
+    return best_date(text, as_of=as_of)
 
 
 def _sectioned(node: LexborNode) -> bool:
@@ -201,15 +243,14 @@ def _sectioned(node: LexborNode) -> bool:
     return False
 
 
-def _region_of_attrs(node: LexborNode) -> str | None:
+def _region_of_attrs(node: LexborNode, names: str) -> str | None:
+    """The region an element opens, from its tag or its class and id words (`names`)."""
     region = _REGION_TAGS.get(node.tag or "")
     if region:
         if node.tag in ("header", "footer") and _sectioned(node):
             return None
         return region
-    attrs = node.attributes
-    names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower().split()
-    for name in names:
+    for name in names.lower().split():
         hit = _REGION_CLASSES.get(name)
         if hit:
             return hit
@@ -222,19 +263,40 @@ def _region_of_attrs(node: LexborNode) -> str | None:
     return None
 
 
-def _region(node: LexborNode, roots: dict[int, str]) -> str:
-    """The region of the nearest enclosing header, menu, side box or footer; "main" otherwise."""
+# A link this many levels or more below a header, menu, side box or footer is not counted in it.
+MAX_REGION_DEPTH = 40
+
+
+def _region(node: LexborNode, roots: dict[int, str], walked: dict[int, tuple[str, int]]) -> str:
+    """The region of the nearest enclosing header, menu, side box or footer; "main" otherwise.
+
+    `walked` remembers, per element, where the walk up from it ends (a region and how many levels
+    up, or "main"), so the links of one list share the walk above their common ancestor.
+    """
+    path: list[int] = []
     current: LexborNode | None = node
-    for _ in range(40):
+    while True:
         if current is None or current.tag in ("body", "html"):
+            end = ("main", 0)
             break
-        region = roots.get(current.mem_id)
+        key = current.mem_id
+        known = walked.get(key)
+        if known is not None:
+            end = known
+            break
+        region = roots.get(key)
         if region:
-            return region
+            end = (region, 0)
+            break
+        path.append(key)
         current = current.parent
-    return "main"
+    region, levels = end
+    for steps, key in enumerate(reversed(path), 1):
+        walked[key] = (region, levels + steps)
+    return region if levels + len(path) < MAX_REGION_DEPTH else "main"
 
 
+@lru_cache(maxsize=4096)
 def _image_file(src: str) -> str:
     path = unquote(urlsplit(src).path)
     return path.rsplit("/", 1)[-1]
@@ -253,7 +315,8 @@ def _origin(base: str) -> str:
 
 def _resolve(base: str, href: str) -> str | None:
     href = href.strip()
-    if not href or href.lower().startswith(_SKIP_SCHEMES):
+    # Every skipped scheme but "#" has its colon within 11 characters: lower-case only those hrefs.
+    if not href or href[0] == "#" or (":" in href[:11] and href.lower().startswith(_SKIP_SCHEMES)):
         return None
     if href.startswith(("/", "http://", "https://")):
         # Menus repeat these hrefs on every page of a site: resolve them once per site.
@@ -294,17 +357,35 @@ def _box_heading(node: LexborNode, lengths: dict[int, int]) -> str:
     return ""
 
 
+def _first_images(root: LexborNode, anchors: list[LexborNode]) -> dict[int, LexborNode]:
+    """The first image inside each anchor that holds one, by node id: one query instead of one per link."""
+    anchor_ids = {anchor.mem_id for anchor in anchors}
+    firsts: dict[int, LexborNode] = {}
+    for image in root.css("img"):
+        current = image.parent
+        while current is not None:
+            if current.mem_id in anchor_ids:
+                # Images come in document order: an anchor's first one is the one seen first.
+                firsts.setdefault(current.mem_id, image)
+            current = current.parent
+    return firsts
+
+
 def _links(root: LexborNode, base: str, roots: dict[int, str], lengths: dict[int, int]) -> list[Link]:
     links: list[Link] = []
-    for anchor in root.css("a[href]"):
-        url = _resolve(base, anchor.attributes.get("href") or "")
+    anchors = root.css("a[href]")
+    images = _first_images(root, anchors)
+    walked: dict[int, tuple[str, int]] = {}
+    for anchor in anchors:
+        attributes = anchor.attributes
+        url = _resolve(base, attributes.get("href") or "")
         if url is None:
             continue
         text = _clean(anchor.text(deep=True, separator=" "))
-        image = anchor.css_first("img")
+        image = images.get(anchor.mem_id)
         alt = _clean(image.attributes.get("alt")) if image is not None else ""
         src = _image_file(image.attributes.get("src") or "") if image is not None else ""
-        title = _clean(anchor.attributes.get("title"))
+        title = _clean(attributes.get("title"))
         folded = fold(text)
         if text and folded.strip(" >».…") in _MORE_WORDS:
             context = _box_heading(anchor, lengths)
@@ -312,7 +393,7 @@ def _links(root: LexborNode, base: str, roots: dict[int, str], lengths: dict[int
                 title = f"{title} {context}".strip()
         # "Đầu tiên", "Tiếp", "2": followed for pagination, never evidence of a category.
         pager = (folded in _PAGER_WORDS or folded.isdigit()) and not image
-        region = "pager" if pager else _region(anchor, roots)
+        region = "pager" if pager else _region(anchor, roots, walked)
         links.append(
             Link(
                 url=url,
@@ -328,12 +409,18 @@ def _links(root: LexborNode, base: str, roots: dict[int, str], lengths: dict[int
     return links
 
 
-def _breadcrumb_node(tree: LexborHTMLParser) -> LexborNode | None:
-    for node in tree.css("[class], [id]"):
-        names = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
-        if _BREADCRUMB.search(names):
-            return node
-    return None
+def _named_elements(tree: LexborHTMLParser) -> list[tuple[LexborNode, str]]:
+    """Every element that may open a region or hold the breadcrumb, with its "class id" words, in order."""
+    named: list[tuple[LexborNode, str]] = []
+    last = 0
+    for node in tree.css("header, nav, footer, aside, [class], [id]"):
+        # Lexbor lists an element once per selector it matches, one right after the other.
+        if node.mem_id == last:
+            continue
+        last = node.mem_id
+        attrs = node.attributes
+        named.append((node, f"{attrs.get('class') or ''} {attrs.get('id') or ''}"))
+    return named
 
 
 def _crumbs(node: LexborNode | None) -> tuple[str, ...]:
@@ -383,9 +470,34 @@ def _content_root(anchor: LexborNode, breadcrumb: LexborNode | None, lengths: di
         crumb_chars = (
             _text_len(breadcrumb, lengths) if breadcrumb is not None and _inside(breadcrumb, {current.mem_id}) else 0
         )
-        if _text_len(current, lengths) - heading_chars - crumb_chars >= MIN_CONTENT_BEYOND_HEADING:
+        if _text_len_reaches(current, heading_chars + crumb_chars + MIN_CONTENT_BEYOND_HEADING, lengths):
             return current
     return current
+
+
+# Text nodes read at most by _text_len_reaches before it measures the whole text instead.
+_PEEK_NODES = 200
+
+
+def _text_len_reaches(node: LexborNode, minimum: int, lengths: dict[int, int]) -> bool:
+    """Whether _text_len(node) >= minimum (> 0); a big block's text is read only as far as that takes."""
+    known = lengths.get(node.mem_id)
+    if known is not None:
+        return known >= minimum
+    parts: list[str] = []
+    size = 0
+    # Depth-first, as node.text() walks: the parts joined are the start of the node's text, and
+    # stripping the whole text never leaves fewer characters than stripping its start.
+    for visited, child in enumerate(node.traverse(include_text=True)):
+        if visited > _PEEK_NODES:
+            break
+        if child.tag == "-text":
+            part = child.text_content or ""
+            parts.append(part)
+            size += len(part) + 1
+            if size > minimum and len(" ".join(parts).strip()) >= minimum:
+                return True
+    return _text_len(node, lengths) >= minimum
 
 
 def _text_len(node: LexborNode, lengths: dict[int, int]) -> int:
@@ -396,30 +508,36 @@ def _text_len(node: LexborNode, lengths: dict[int, int]) -> int:
     return length
 
 
-def _is_content_column(node: LexborNode, lengths: dict[int, int]) -> bool:
-    """A "col-left" or "right" wrapper that holds the page's own content is the main area, not a side box."""
-    if node.css_first("h1") is not None or any(
-        _BREADCRUMB.search(f"{n.attributes.get('class') or ''} {n.attributes.get('id') or ''}")
-        for n in node.css("[class], [id]")
-    ):
+def _is_content_column(node: LexborNode, lengths: dict[int, int], landmarks: list[LexborNode]) -> bool:
+    """A "col-left" or "right" wrapper that holds the page's own content is the main area, not a side box.
+
+    `landmarks` are the page's h1 and breadcrumb elements: one holding either is the content column.
+    """
+    if any(_inside(landmark, {node.mem_id}) for landmark in landmarks):
         return True
     parent = node.parent
     if parent is None:
         return False
     own = _text_len(node, lengths)
+    if own == 0:
+        return False  # no sibling is shorter than nothing
     siblings = [c for c in parent.iter() if c.mem_id != node.mem_id and c.tag not in ("-text", "#text")]
-    return bool(siblings) and all(own > _text_len(c, lengths) for c in siblings)
+    # A sibling as long as this box is told after reading that much of it, however long it is.
+    return bool(siblings) and not any(_text_len_reaches(c, own, lengths) for c in siblings)
 
 
-def _region_roots(tree: LexborHTMLParser, lengths: dict[int, int]) -> dict[int, str]:
+def _region_roots(
+    tree: LexborHTMLParser, named: list[tuple[LexborNode, str]], crumbs: list[LexborNode], lengths: dict[int, int]
+) -> dict[int, str]:
     """The outermost header, menu, side-box and footer elements, by node id, with their region."""
     body = tree.body
     if body is None:
         return {}
     total = _text_len(body, lengths) or 1
+    landmarks: list[LexborNode] | None = None
     roots: dict[int, str] = {}
-    for node in tree.css("header, nav, footer, aside, [class], [id]"):
-        region = _region_of_attrs(node)
+    for node, names in named:
+        region = _region_of_attrs(node, names)
         if region is None:
             continue
         ancestor, nested = node.parent, False
@@ -431,8 +549,13 @@ def _region_roots(tree: LexborHTMLParser, lengths: dict[int, int]) -> dict[int, 
         if nested:
             continue
         # A wrapper may hold the whole content column; never take most of the page for a side box.
-        if _text_len(node, lengths) > 0.5 * total or (region == "side" and _is_content_column(node, lengths)):
+        if _text_len(node, lengths) > 0.5 * total:
             continue
+        if region == "side":
+            if landmarks is None:
+                landmarks = [*tree.css("h1"), *crumbs]
+            if _is_content_column(node, lengths, landmarks):
+                continue
         roots[node.mem_id] = region
     return roots
 
@@ -570,13 +693,20 @@ def _script_dates(scripts: Iterable[str], as_of: dt.date) -> list[FoundDate]:
     return found
 
 
+_META_DATES = (
+    ('meta[property="article:published_time"]', "content", "meta"),
+    ('meta[name="pubdate"]', "content", "meta"),
+    ('meta[itemprop="datePublished"]', "content", "meta"),
+    ("time[datetime]", "datetime", "time_element"),
+)
+_ANY_META_DATE = ", ".join(selector for selector, _, _ in _META_DATES)
+
+
 def _meta_date(tree: LexborHTMLParser, as_of: dt.date) -> FoundDate | None:
-    for selector, attr, signal in (
-        ('meta[property="article:published_time"]', "content", "meta"),
-        ('meta[name="pubdate"]', "content", "meta"),
-        ('meta[itemprop="datePublished"]', "content", "meta"),
-        ("time[datetime]", "datetime", "time_element"),
-    ):
+    # Most pages have none of these: one walk of the tree tells, instead of one per kind.
+    if tree.css_first(_ANY_META_DATE) is None:
+        return None
+    for selector, attr, signal in _META_DATES:
         node = tree.css_first(selector)
         if node is not None:
             value = parse_iso_datetime(node.attributes.get(attr) or "", as_of=as_of)
@@ -625,9 +755,11 @@ def extract_page(
     root = tree.body or tree.root
     # Text lengths of the untouched tree, shared by the region and link passes.
     lengths: dict[int, int] = {}
-    roots = _region_roots(tree, lengths)
+    elements = _named_elements(tree)
+    crumb_nodes = [node for node, names in elements if _BREADCRUMB.search(names)]
+    roots = _region_roots(tree, elements, crumb_nodes, lengths)
     links = _links(root, url, roots, lengths) if root is not None else []
-    breadcrumb_node = _breadcrumb_node(tree)
+    breadcrumb_node = crumb_nodes[0] if crumb_nodes else None
     breadcrumb = _crumbs(breadcrumb_node)
     meta_date = _meta_date(tree, as_of)
     scripts = [s.text() for s in tree.css("script") if not s.attributes.get("src")]
@@ -648,24 +780,24 @@ def extract_page(
     main = content if content is not None else tree.body
     headings: tuple[str, ...] = ()
     items: list[Item] = []
-    main_text = ""
+    main_raw, main_text, main_chars = "", "", 0
     if main is not None:
         others = (_clean(n.text(deep=True, separator=" ")) for n in main.css("h1, h2, h3"))
         headings = tuple(dict.fromkeys(h for h in (anchor_text, *others) if h))[:12]
         site_root = urljoin(url, "/")
         _drop_related(main)
         items = [i for i in _items(main, url, as_of) if i.url not in (site_root, url)]
-        main_text = _clean(main.text(deep=True, separator=" "))[:MAX_TEXT_CHARS]
+        main_raw = main.text(deep=True, separator=" ")
+        main_text, main_chars = _clean_head(main_raw, MAIN_TEXT_HEAD)
+        main_chars = min(main_chars, MAX_TEXT_CHARS)
     # Folding is costly for long texts: only when one of the two checks below needs it.
-    folded_main = fold(main_text[:3000]) if len(main_text) < 2500 or not items else ""
-    not_found = status_code >= 400 or (
-        len(main_text) < 2500 and _contains_any(f"{fold(title)} {folded_main}", _NOT_FOUND)
-    )
+    folded_main = fold(main_text[:3000]) if main_chars < 2500 or not items else ""
+    not_found = status_code >= 400 or (main_chars < 2500 and _contains_any(f"{fold(title)} {folded_main}", _NOT_FOUND))
     placeholder = not items and _contains_any(folded_main, _PLACEHOLDER)
     if not items:
         script_dates = _script_dates(scripts, as_of)
         items = [Item(title="", url=url, date=d.value, date_signal="script") for d in script_dates]
-    page_date = meta_date or best_date(main_text[:20_000], as_of=as_of) or date_from_url(url, as_of=as_of)
+    page_date = meta_date or _text_date(main_raw, main_text, as_of) or date_from_url(url, as_of=as_of)
     return PageFacts(
         url=url,
         status_code=status_code,
@@ -676,7 +808,7 @@ def extract_page(
         items=tuple(items),
         page_date=page_date.value if page_date else None,
         page_date_signal=page_date.signal if page_date else "",
-        main_text_chars=len(main_text),
+        main_text_chars=main_chars,
         placeholder=placeholder,
         not_found=not_found,
         next_pages=_next_pages(links, url),

@@ -1,0 +1,86 @@
+"""The shortcuts extraction takes for speed give exactly what the plain computations give."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import sys
+import unicodedata
+
+import pytest
+
+from auditor.extract.dates import HEAD_SCAN_CHARS, best_date, labelled_date_in_head
+from auditor.extract.page import MAX_REGION_DEPTH, _clean, _clean_head, extract_page
+from auditor.textnorm import ASCII_SPACES, OTHER_SPACES, collapsed_length, fold, fold_drop_d, nfc
+
+AS_OF = dt.date(2026, 11, 1)
+# Whitespace of every kind, marks Vietnamese uses and others, an entity, a lone surrogate, an emoji.
+ALPHABET = ASCII_SPACES + OTHER_SPACES + "\u200b aáàđĐƠờ\u0301\u0300\u0345\u20d0&amp;#x41;\ud800😀x1/"
+
+
+def random_texts(count: int, longest: int) -> list[str]:
+    rnd = random.Random(7)  # noqa: S311 - reproducible test data, not secrets
+    return ["".join(rnd.choice(ALPHABET) for _ in range(rnd.randint(0, longest))) for _ in range(count)]
+
+
+def test_the_space_lists_are_what_str_split_splits_on() -> None:
+    spaces = {chr(cp) for cp in range(sys.maxunicode + 1) if chr(cp).isspace()}
+    assert set(ASCII_SPACES) | set(OTHER_SPACES) == spaces
+    assert all(ch.isascii() for ch in ASCII_SPACES)
+    assert not any(ch.isascii() for ch in OTHER_SPACES)
+
+
+def test_collapsed_length_is_the_length_of_the_collapsed_text() -> None:
+    for text in random_texts(3000, 14):
+        assert collapsed_length(text) == len(" ".join(text.split())), repr(text)
+
+
+def reference_fold(text: str, d_replacement: str) -> str:
+    """Folding spelled out: NFC, lower case, decomposed, every combining mark (Mn) dropped."""
+    lowered = unicodedata.normalize("NFD", nfc(text).lower())
+    stripped = "".join(ch for ch in lowered if unicodedata.category(ch) != "Mn")
+    return " ".join(stripped.replace("đ", d_replacement).split())
+
+
+def test_fold_drops_every_combining_mark() -> None:
+    for text in [*random_texts(2000, 20), "Lãnh đạo Sở", "Q\u0323UY\u0300 Ở\u0345 " * 80]:
+        assert fold(text) == reference_fold(text, "d"), repr(text)
+        assert fold_drop_d(text) == reference_fold(text, ""), repr(text)
+
+
+@pytest.mark.parametrize("chars", [5, 300])
+def test_clean_head_is_the_start_and_length_of_the_cleaned_text(chars: int) -> None:
+    for raw in random_texts(300, 60):
+        text = _clean(raw)
+        assert _clean_head(raw * 200, chars * 10) == (_clean(raw * 200)[: chars * 10], len(_clean(raw * 200)))
+        assert _clean_head(raw, chars) == (text[:chars], len(text))
+
+
+def test_labelled_date_in_head_needs_only_the_start_of_the_text() -> None:
+    labelled = "Trang chủ Tin tức Ngày đăng: 12/05/2025 " + "nội dung bài viết " * 400
+    unlabelled = "Trang chủ 12/05/2025 " + "nội dung bài viết " * 400 + "Cập nhật 03/06/2025"
+    start = labelled[: HEAD_SCAN_CHARS + 1]
+    assert labelled_date_in_head(start, as_of=AS_OF) == best_date(labelled, as_of=AS_OF) is not None
+    assert labelled_date_in_head(unlabelled[: HEAD_SCAN_CHARS + 1], as_of=AS_OF) is None
+
+
+def nested_link_page(depth: int) -> bytes:
+    links = '<a href="/a">A</a><ul><li><a href="/b">B</a></li></ul>'
+    body = f'<div class="menu">{"<div>" * depth}{links}{"</div>" * depth}</div><p>{"Nội dung trang. " * 40}</p>'
+    return f"<html><body>{body}</body></html>".encode()
+
+
+@pytest.mark.parametrize(
+    ("depth", "regions"),
+    [
+        (0, ["nav", "nav"]),
+        (MAX_REGION_DEPTH - 4, ["nav", "nav"]),
+        (MAX_REGION_DEPTH - 2, ["nav", "main"]),
+        (MAX_REGION_DEPTH - 1, ["main", "main"]),
+    ],
+)
+def test_a_link_too_deep_below_a_menu_counts_as_main(depth: int, regions: list[str]) -> None:
+    facts = extract_page(
+        "https://a.gov.vn/", 200, nested_link_page(depth), content_type="text/html; charset=utf-8", as_of=AS_OF
+    )
+    assert [link.region for link in facts.links] == regions
