@@ -66,7 +66,9 @@ def _fold_text(text: str, d_replacement: str) -> str:
     return " ".join(stripped.split())
 
 
-_fold_cached = lru_cache(maxsize=65536)(_fold_text)
+# Menus and labels repeat on every page of a site, headlines never: a small cache holds the former
+# and fills within the first pages, so memory stays flat however many pages follow.
+_fold_cached = lru_cache(maxsize=8192)(_fold_text)
 
 
 def fold(text: str) -> str:

@@ -329,7 +329,8 @@ def _origin_cached(base: str) -> str:
     return _origin(base)
 
 
-@lru_cache(maxsize=32768)
+# Menu hrefs repeat on every page of a site; bounded so that memory stays flat over a long crawl.
+@lru_cache(maxsize=8192)
 def _join(base: str, href: str) -> str | None:
     """The absolute http(s) URL of a stripped href, without its fragment, or None."""
     try:
