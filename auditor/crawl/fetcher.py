@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import errno
+import os
 import random
 import socket
 import ssl
 import time
 import urllib.request
 import zlib
-from collections.abc import Container, Mapping
+from collections.abc import AsyncIterator, Container, Mapping
 from dataclasses import dataclass, field, replace
 
+import aiohttp
 import httpx
+import yarl
+from aiohttp.abc import AbstractResolver, ResolveResult
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -27,7 +32,7 @@ from . import defaults
 from .cache import CachedResponse, HttpCache
 from .urls import host_of, in_scope, normalise, origin_of
 
-__all__ = ["FetchResult", "FetchStats", "Fetcher", "ResolvingTransport"]
+__all__ = ["AiohttpTransport", "FetchResult", "FetchStats", "Fetcher"]
 
 
 @dataclass
@@ -81,41 +86,167 @@ class _Retryable(Exception):
         self.retry_after = retry_after
 
 
-class ResolvingTransport(httpx.AsyncBaseTransport):
-    """Connects each host name to a fixed address, like ``curl --resolve``, keeping the name in URLs.
+class _NotInResolveMap(httpx.ConnectError):
+    """A host the ``--connect-to`` map does not name: refused, never looked up."""
 
-    The sample portal and the tests use it so that real host names are audited over 127.0.0.1 only;
-    a host missing from the map is refused rather than looked up.
+
+class _MappedResolver(AbstractResolver):
+    """Resolves each mapped host name to its fixed address, like ``curl --resolve``."""
+
+    def __init__(self, mapping: Mapping[str, tuple[str, int]]) -> None:
+        self._mapping = mapping
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        address, mapped_port = self._mapping[host.lower()]
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        flags = socket.AI_NUMERICHOST | socket.AI_NUMERICSERV
+        return [ResolveResult(hostname=host, host=address, port=mapped_port, family=family, proto=0, flags=flags)]
+
+    async def close(self) -> None:
+        return None
+
+
+def _session(
+    *,
+    per_host: int,
+    total: int,
+    resolve: Mapping[str, tuple[str, int]] | None,
+) -> aiohttp.ClientSession:
+    """The run's aiohttp session: one pool, bounded per origin; no cookies, redirects or decoding of its own."""
+    connector = aiohttp.TCPConnector(
+        limit=total,
+        limit_per_host=per_host,
+        keepalive_timeout=5.0,  # httpx's default: many servers drop idle connections after 5 s
+        resolver=_MappedResolver(resolve) if resolve is not None else None,
+    )
+    return aiohttp.ClientSession(
+        connector=connector,
+        cookie_jar=aiohttp.DummyCookieJar(),  # cookies are kept by the Fetcher, as httpx keeps them
+        auto_decompress=False,  # bodies are inflated by _read_body, under the decompression cap
+        trust_env=False,  # proxies are chosen per origin by _env_proxy, as httpx chooses them
+        max_line_size=16384,  # h11's limit: long cookies and redirect URLs are not malformed responses
+        max_field_size=16384,
+    )
+
+
+def _transport_error(exc: BaseException, request: httpx.Request) -> httpx.TransportError:
+    """The httpx exception for an aiohttp one (kept as ``__cause__``, where _classify reads the details)."""
+    kind: type[httpx.TransportError]
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        kind = httpx.ConnectTimeout
+    elif isinstance(exc, TimeoutError):
+        kind = httpx.ReadTimeout
+    elif isinstance(exc, aiohttp.ClientConnectorError):
+        kind = httpx.ConnectError
+    elif isinstance(exc, aiohttp.ClientResponseError):
+        kind = httpx.RemoteProtocolError  # a malformed status line or header
+    elif isinstance(exc, aiohttp.InvalidURL):
+        kind = httpx.UnsupportedProtocol
+    else:
+        kind = httpx.ReadError  # the server went away mid-response: disconnect, reset, short body
+    return kind(_message(exc), request=request)
+
+
+def _message(exc: BaseException) -> str:
+    """aiohttp's message, without what changes from run to run (the TLS context's address, the IP dialled)."""
+    if not isinstance(exc, aiohttp.ClientConnectorError):
+        return str(exc) or type(exc).__name__
+    cause = exc.os_error
+    if not isinstance(cause, ssl.SSLError) and isinstance(cause.errno, int) and cause.errno > 0:
+        reason = os.strerror(cause.errno)  # asyncio's text names the address connected to
+    else:
+        reason = str(cause) or type(cause).__name__
+    return f"Cannot connect to host {exc.host}:{exc.port}: {reason}"
+
+
+_AIOHTTP_ERRORS = (aiohttp.ClientError, OSError, TimeoutError)
+
+
+class _AiohttpStream(httpx.AsyncByteStream):
+    """The raw (still compressed) body of an aiohttp response, chunk by chunk as it arrives."""
+
+    def __init__(self, response: aiohttp.ClientResponse, request: httpx.Request) -> None:
+        self._response = response
+        self._request = request
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._response.content.iter_any():
+                yield chunk
+        except _AIOHTTP_ERRORS as exc:
+            raise _transport_error(exc, self._request) from exc
+
+    async def aclose(self) -> None:
+        # Back to the pool when the body was read to its end; a body left unread closes its connection.
+        self._response.release()
+
+
+class AiohttpTransport(httpx.AsyncBaseTransport):
+    """httpx's transport interface over a shared aiohttp session.
+
+    aiohttp's HTTP/1.1 client costs less than half the CPU of httpcore's per request (see
+    ``benchmarks/README.md``). With a resolve map (``--connect-to``, the sample portal, the tests)
+    each host name connects to a fixed address while URLs, Host headers and the TLS server name keep
+    the real name; a host missing from the map is refused rather than looked up.
     """
 
     def __init__(
         self,
-        mapping: Mapping[str, tuple[str, int]],
+        session: aiohttp.ClientSession,
         *,
-        verify: bool | ssl.SSLContext = True,
+        verify: ssl.SSLContext,
+        resolve: Container[str] | None = None,
         plain_http: bool = False,
-        limits: httpx.Limits | None = None,
     ) -> None:
-        self._mapping = {k.lower(): v for k, v in mapping.items()}
-        self._inner = httpx.AsyncHTTPTransport(verify=verify, retries=0, limits=limits or httpx.Limits())
+        self._session = session
+        self._ssl = verify
+        self._resolve = resolve
         # The bundled sample portal speaks plain HTTP for every host, whatever scheme its links use.
         self._plain_http = plain_http
+        self._proxies: dict[tuple[str, str], str | None] = {}
+
+    def _proxy(self, url: httpx.URL) -> str | None:
+        if self._resolve is not None:
+            return None
+        key = (url.scheme, url.host)
+        if key not in self._proxies:
+            self._proxies[key] = _env_proxy(*key)
+        return self._proxies[key]
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        host = request.url.host.lower()
-        target = self._mapping.get(host)
-        if target is None:
-            raise httpx.ConnectError(f"host {host!r} is not in the resolve map", request=request)
-        address, port = target
-        if self._plain_http:
-            request.url = request.url.copy_with(scheme="http", host=address, port=port)
-        else:
-            request.url = request.url.copy_with(host=address, port=port)
-        request.extensions = {**request.extensions, "sni_hostname": host}
-        return await self._inner.handle_async_request(request)
+        url = request.url
+        if self._resolve is not None and url.host not in self._resolve:
+            raise _NotInResolveMap(f"host {url.host!r} is not in the resolve map", request=request)
+        if self._plain_http and url.scheme == "https":
+            url = url.copy_with(scheme="http")
+        timeout = request.extensions.get("timeout", {})
+        try:
+            response = await self._session.request(
+                request.method,
+                yarl.URL(str(url), encoded=True),  # httpx has already quoted it
+                headers=[
+                    (name.decode(), value.decode(request.headers.encoding)) for name, value in request.headers.raw
+                ],
+                allow_redirects=False,
+                ssl=self._ssl,
+                proxy=self._proxy(url),
+                timeout=aiohttp.ClientTimeout(
+                    connect=timeout.get("connect"), sock_connect=timeout.get("connect"), sock_read=timeout.get("read")
+                ),
+            )
+        except _AIOHTTP_ERRORS as exc:
+            raise _transport_error(exc, request) from exc
+        return httpx.Response(
+            status_code=response.status,
+            headers=response.raw_headers,
+            stream=_AiohttpStream(response, request),
+            request=request,
+        )
 
     async def aclose(self) -> None:
-        await self._inner.aclose()
+        return None  # the session belongs to the Fetcher that shares it
 
 
 @dataclass
@@ -139,7 +270,7 @@ class _HostSlot:
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
-    """The exception and everything it was raised from (httpx wraps httpcore wraps OSError)."""
+    """The exception and everything it was raised from (httpx wraps aiohttp wraps OSError or ssl errors)."""
     seen: list[BaseException] = []
     current: BaseException | None = exc
     while current is not None and current not in seen and len(seen) < 10:
@@ -148,43 +279,47 @@ def _chain(exc: BaseException) -> list[BaseException]:
     return seen
 
 
+_RESET_ERRORS = (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError, ConnectionResetError, BrokenPipeError)
+
+
 def _classify(exc: BaseException) -> tuple[str, str]:
     """Map a transport exception to a reason code and a human detail (the exact TLS error included)."""
     chain = _chain(exc)
     text = f"{type(exc).__name__}: {exc}"
-    for link in chain:
+    # aiohttp's connector errors subclass the errors they wrap (an SSLError, a CertificateError without
+    # its message, an OSError): read the wrapped one, which names the cause without the TLS context.
+    links = [link.os_error if isinstance(link, aiohttp.ClientConnectorError) else link for link in chain]
+    for link in links:
         if isinstance(link, ssl.SSLCertVerificationError):
             return "tls_error", f"certificate: {link.verify_message or link}"
+    if any(isinstance(link, aiohttp.ClientConnectorDNSError) for link in chain):
+        return "unreachable:dns", text
+    for link in links:
         if isinstance(link, ssl.SSLError):
             return "tls_error", f"TLS: {link}"
         if isinstance(link, socket.gaierror):
             return "unreachable:dns", text
-        if isinstance(link, ConnectionRefusedError):
+        if isinstance(link, ConnectionRefusedError | _NotInResolveMap) or (
+            isinstance(link, OSError) and link.errno == errno.ECONNREFUSED
+        ):
             return "unreachable:refused", text
-    lowered = " ".join(str(link) for link in chain).lower()
+        if isinstance(link, _RESET_ERRORS):
+            return "connection_reset", text
     if isinstance(exc, httpx.TimeoutException):
         return "timeout", text
-    if "certificate" in lowered or "ssl" in lowered:
-        return "tls_error", text
-    if isinstance(exc, httpx.ConnectError):
-        if "name or service not known" in lowered or "name resolution" in lowered or "nodename" in lowered:
-            return "unreachable:dns", text
-        if "refused" in lowered or "resolve map" in lowered:
-            return "unreachable:refused", text
-        return "unreachable", text
-    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+    if isinstance(exc, httpx.NetworkError | httpx.RemoteProtocolError) and not isinstance(exc, httpx.ConnectError):
         return "connection_reset", text
     return "unreachable", text
 
 
 def _worth_retrying(exc: BaseException) -> bool:
-    """Retry what may change (busy server, timeout, reset); never DNS failures or bad certificates."""
+    """Retry what may change (busy server, timeout, reset); never DNS failures, bad certificates or unmapped hosts."""
     if isinstance(exc, _Retryable):
         return True
-    if not isinstance(exc, httpx.TransportError):
+    if not isinstance(exc, httpx.TransportError) or isinstance(exc, _NotInResolveMap):
         return False
     reason, _ = _classify(exc)
-    return reason not in ("unreachable:dns", "tls_error") and "resolve map" not in str(exc)
+    return reason not in ("unreachable:dns", "tls_error")
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -232,9 +367,9 @@ def _env_proxy(scheme: str, host: str) -> str | None:
 class Fetcher:
     """The audit's only HTTP client; one per run, shared by every site.
 
-    It drives httpx transports directly, one connection pool per origin: httpcore scans its whole
-    pool on every request, and the client layer (URL merging, auth and redirect machinery, cookie
-    bookkeeping) costs more CPU than the request itself; redirects are followed here anyway.
+    It drives its httpx transport directly, without ``httpx.AsyncClient``: the client layer (URL
+    merging, auth and redirect machinery, cookie bookkeeping) costs more CPU than the request
+    itself, and redirects are followed here anyway.
     """
 
     def __init__(
@@ -246,10 +381,10 @@ class Fetcher:
         cache: HttpCache | None = None,
     ) -> None:
         self.settings = settings
-        self._resolve = dict(resolve or {})
+        self._resolve = {host.lower(): address for host, address in (resolve or {}).items()}
         self._plain_http = plain_http
-        self._transports: dict[tuple[str, bool], httpx.AsyncBaseTransport] = {}
-        self._ssl: dict[bool, ssl.SSLContext] = {}
+        self._session: aiohttp.ClientSession | None = None
+        self._transports: dict[bool, AiohttpTransport] = {}
         self._cookies = httpx.Cookies()
         self._headers = {
             "Accept": "*/*",
@@ -281,29 +416,27 @@ class Fetcher:
     def _stats(self, url: str) -> FetchStats:
         return self.stats.setdefault(host_of(url), FetchStats())
 
-    def _ssl_context(self, verify: bool) -> ssl.SSLContext:
-        """One TLS context per verify mode, shared by every pool: loading the CA bundle is slow."""
-        context = self._ssl.get(verify)
-        if context is None:
-            context = self._ssl[verify] = httpx.create_ssl_context(verify=verify)
-        return context
+    def _transport(self, verify: bool) -> AiohttpTransport:
+        """The transport of one TLS verify mode, made on first use (inside the event loop, as aiohttp needs).
 
-    def _transport(self, origin: str, verify: bool) -> httpx.AsyncBaseTransport:
-        """The connection pool of one origin, made on first use."""
-        transport = self._transports.get((origin, verify))
+        Both share the run's session and its pool; the TLS context is made once per mode because
+        loading the CA bundle is slow.
+        """
+        transport = self._transports.get(verify)
         if transport is None:
-            context = self._ssl_context(verify)
-            # The per-host semaphore bounds the requests in flight; the margin covers connections closing.
-            limits = httpx.Limits(max_connections=self.settings.per_host_concurrency * 2)
-            if self._resolve:
-                transport = ResolvingTransport(
-                    self._resolve, verify=context, plain_http=self._plain_http, limits=limits
+            if self._session is None:
+                self._session = _session(
+                    # The per-host semaphore bounds the requests in flight; the margin covers connections closing.
+                    per_host=self.settings.per_host_concurrency * 2,
+                    total=self.settings.global_concurrency * 2,
+                    resolve=self._resolve or None,
                 )
-            else:
-                url = httpx.URL(origin)
-                proxy = _env_proxy(url.scheme, url.host)
-                transport = httpx.AsyncHTTPTransport(verify=context, retries=0, limits=limits, proxy=proxy)
-            self._transports[(origin, verify)] = transport
+            transport = self._transports[verify] = AiohttpTransport(
+                self._session,
+                verify=httpx.create_ssl_context(verify=verify),
+                resolve=self._resolve or None,
+                plain_http=self._plain_http,
+            )
         return transport
 
     def slot(self, origin: str, delay: float | None = None) -> _HostSlot:
@@ -319,8 +452,8 @@ class Fetcher:
         return slot
 
     async def aclose(self) -> None:
-        for transport in self._transports.values():
-            await transport.aclose()
+        if self._session is not None:
+            await self._session.close()
 
     async def fetch(self, url: str, hosts: Container[str], *, verify: bool = True, method: str = "GET") -> FetchResult:
         """Fetch ``url``, following redirects only inside ``hosts``; never raises for network trouble."""
@@ -384,7 +517,7 @@ class Fetcher:
             detail = f"{breaker.failures} failures in a row, not retried: {breaker.last_detail}"
             return FetchResult(url=url, final_url=url, error=breaker.last_error, detail=detail)
         # Built before taking a turn (the first one loads the CA bundle): the delay separates requests, not setup.
-        transport = self._transport(origin, verify)
+        transport = self._transport(verify)
         request = _Request(url, origin, method, verify, transport, cached)
         try:
             result = await self._attempts(request)
