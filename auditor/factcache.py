@@ -30,8 +30,6 @@ from .models import Item, Link, PageFacts
 __all__ = ["FactsCache", "extractor_fingerprint"]
 
 _FORMAT = 1
-# Rows written between commits.
-COMMIT_EVERY = 64
 
 
 @cache
@@ -95,7 +93,9 @@ class FactsCache:
     """Facts by content key in one SQLite file; ``extract`` answers from it when it can and stores what it parses.
 
     One connection per process (workers open their own); WAL lets them read while another writes.
-    Stores are committed in batches: a killed run loses at most a batch, which the next run parses.
+    Every store is its own transaction: a batch would hold the write lock across many pages while
+    other workers' stores wait for it, blocking their event loops. In WAL mode a commit does not
+    sync to disk, so one per page is cheap.
     """
 
     def __init__(self, path: Path, parse: Callable[..., PageFacts] = extract_page) -> None:
@@ -103,7 +103,6 @@ class FactsCache:
         self._parse = parse
         self._db: sqlite3.Connection | None = None
         self._broken = False
-        self._pending = 0
         self.hits = 0
         self.misses = 0
 
@@ -147,10 +146,6 @@ class FactsCache:
         # A full disk or a busy database costs the next run a parse, never this run its result.
         with contextlib.suppress(sqlite3.Error):
             db.execute("INSERT OR REPLACE INTO facts (key, data) VALUES (?, ?)", (key, _encode(facts)))
-            self._pending += 1
-            if self._pending >= COMMIT_EVERY:
-                db.commit()
-                self._pending = 0
 
     def extract(
         self, url: str, status_code: int, body: bytes, *, content_type: str, last_modified: str | None, as_of: dt.date
@@ -167,22 +162,19 @@ class FactsCache:
         return facts
 
     def close(self) -> None:
-        """Commit what is pending and let go of the database."""
+        """Let go of the database."""
         if self._db is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self._db.commit()
             self._db.close()
             self._db = None
 
 
 def _open(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(path, timeout=10.0)
+    db = sqlite3.connect(path, timeout=10.0, isolation_level=None)  # autocommit: see FactsCache
     try:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("CREATE TABLE IF NOT EXISTS facts (key BLOB PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID")
-        db.commit()
     except sqlite3.Error:
         db.close()
         raise

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
 import sqlite3
 import zlib
 from collections.abc import Callable
@@ -157,3 +158,26 @@ def test_a_second_audit_parses_no_unchanged_page(tmp_path: Path, run_cli: Callab
     assert pages[1] == {"parsed": 0, "reused": pages[0]["parsed"] + pages[0]["reused"]}
     first, second = (_results(tmp_path / r) for r in ("first", "second"))
     assert first["agencies"] == second["agencies"]
+
+
+def _store_many(path: Path, prefix: str, count: int) -> None:
+    cache = FactsCache(path, parse=lambda url, status, body, **_: PageFacts(url=url, status_code=status))
+    for i in range(count):
+        _extract(cache, f"<p>{prefix} {i}</p>".encode(), f"https://{prefix}.gov.vn/{i}")
+    cache.close()
+
+
+def test_workers_storing_at_once_lose_nothing(tmp_path: Path) -> None:
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_store_many, args=(tmp_path / DB, name, 300)) for name in ("a", "b")]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+        assert worker.exitcode == 0
+    parser = _CountingParser()
+    cache = FactsCache(tmp_path / DB, parse=parser)
+    for name in ("a", "b"):
+        for i in range(300):
+            _extract(cache, f"<p>{name} {i}</p>".encode(), f"https://{name}.gov.vn/{i}")
+    assert (cache.hits, parser.calls) == (600, 0)
