@@ -30,6 +30,8 @@ from .models import Item, Link, PageFacts
 __all__ = ["FactsCache", "extractor_fingerprint"]
 
 _FORMAT = 1
+# Rows written per transaction.
+FLUSH_EVERY = 64
 
 
 @cache
@@ -93,9 +95,10 @@ class FactsCache:
     """Facts by content key in one SQLite file; ``extract`` answers from it when it can and stores what it parses.
 
     One connection per process (workers open their own); WAL lets them read while another writes.
-    Every store is its own transaction: a batch would hold the write lock across many pages while
-    other workers' stores wait for it, blocking their event loops. In WAL mode a commit does not
-    sync to disk, so one per page is cheap.
+    New rows wait in memory and are written FLUSH_EVERY at a time in one short transaction that
+    takes the write lock up front: a commit per page cost more than the parse it saves, and a
+    transaction left open across pages would make other workers' writes wait or fail. A killed
+    run loses at most the rows still waiting, which the next run parses again.
     """
 
     def __init__(self, path: Path, parse: Callable[..., PageFacts] = extract_page) -> None:
@@ -103,6 +106,7 @@ class FactsCache:
         self._parse = parse
         self._db: sqlite3.Connection | None = None
         self._broken = False
+        self._waiting: dict[bytes, bytes] = {}
         self.hits = 0
         self.misses = 0
 
@@ -130,22 +134,37 @@ class FactsCache:
         return digest.digest()
 
     def _load(self, key: bytes) -> PageFacts | None:
+        data = self._waiting.get(key)
         db = self._connection()
-        if db is None:
-            return None
         try:
-            row = db.execute("SELECT data FROM facts WHERE key = ?", (key,)).fetchone()
-            return _decode(row[0]) if row is not None else None
+            if data is None and db is not None:
+                row = db.execute("SELECT data FROM facts WHERE key = ?", (key,)).fetchone()
+                data = row[0] if row is not None else None
+            return _decode(data) if data is not None else None
         except (sqlite3.Error, ValueError, TypeError, zlib.error):
             return None
 
     def _save(self, key: bytes, facts: PageFacts) -> None:
-        db = self._connection()
-        if db is None:
+        if self._connection() is None:
+            return
+        self._waiting[key] = _encode(facts)
+        if len(self._waiting) >= FLUSH_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the waiting rows in one transaction."""
+        db, rows = self._db, list(self._waiting.items())
+        self._waiting.clear()
+        if db is None or not rows:
             return
         # A full disk or a busy database costs the next run a parse, never this run its result.
-        with contextlib.suppress(sqlite3.Error):
-            db.execute("INSERT OR REPLACE INTO facts (key, data) VALUES (?, ?)", (key, _encode(facts)))
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany("INSERT OR REPLACE INTO facts (key, data) VALUES (?, ?)", rows)
+            db.execute("COMMIT")
+        except sqlite3.Error:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
 
     def extract(
         self, url: str, status_code: int, body: bytes, *, content_type: str, last_modified: str | None, as_of: dt.date
@@ -162,7 +181,8 @@ class FactsCache:
         return facts
 
     def close(self) -> None:
-        """Let go of the database."""
+        """Write what is waiting and let go of the database."""
+        self.flush()
         if self._db is not None:
             self._db.close()
             self._db = None
@@ -170,7 +190,7 @@ class FactsCache:
 
 def _open(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(path, timeout=10.0, isolation_level=None)  # autocommit: see FactsCache
+    db = sqlite3.connect(path, timeout=10.0, isolation_level=None)  # transactions are explicit
     try:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
