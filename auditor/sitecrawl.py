@@ -66,6 +66,7 @@ class _State:
     taken: set[str] = field(default_factory=set)  # urls already fetched or being fetched
     pages: dict[str, PageRecord] = field(default_factory=dict)
     candidates: dict[tuple[str, str], Candidate] = field(default_factory=dict)
+    categories_of: dict[str, set[str]] = field(default_factory=dict)  # url -> categories it is a candidate of
     coverage: set[str] = field(default_factory=set)
     errors: int = 0
     seq: itertools.count[int] = field(default_factory=itertools.count)
@@ -377,6 +378,7 @@ class _SiteCrawler:
         current = self.state.candidates.get(key)
         if current is None or rank < current.rank:
             self.state.candidates[key] = Candidate(category, url, via, label, on_page, rank, scoped, menu, strength)
+            self.state.categories_of.setdefault(url, set()).add(category)
         elif (menu and not current.menu) or strength > current.strength:
             self.state.candidates[key] = replace(
                 current, menu=current.menu or menu, strength=max(strength, current.strength)
@@ -385,7 +387,7 @@ class _SiteCrawler:
     def _follow(self, facts: PageFacts, page_url: str, depth: int) -> None:
         state = self.state
         hosts = self.agency.hosts
-        categories_here = {c for (c, u) in state.candidates if u == page_url}
+        categories_here = set(state.categories_of.get(page_url, ()))  # as it was before this page's links
         for link in facts.links:
             # Menus, boxes and footers repeat on every page: a link already weighed from as close
             # to the home page has nothing new to say.
