@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 from auditor.cli import main
 
@@ -35,3 +36,12 @@ def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch)
         return CliResult(code if isinstance(code, int) else 1, captured.out, captured.err)
 
     return run
+
+
+def subset_sites(folder: Path, agency_ids: tuple[str, ...]) -> Path:
+    """A sites.yaml in ``folder`` with only these agencies of the real registry."""
+    data = yaml.safe_load((ROOT / "sites.yaml").read_text(encoding="utf-8"))
+    data["agencies"] = [a for a in data["agencies"] if a["id"] in agency_ids]
+    path = folder / "sites.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from auditor.crawl.cache import DATABASE, HttpCache
+from auditor.crawl.cache import DATABASE, CachedResponse, HttpCache
 
 PAGES = 300
 
@@ -45,13 +45,13 @@ def _store_pages(cache: HttpCache, process: int, start: Any) -> int:
     return cache.entry_count()
 
 
-def _store(cache: HttpCache, url: str, body: bytes) -> None:
-    cache.store(
+def _store(cache: HttpCache, url: str, body: bytes, etag: str | None = None) -> CachedResponse:
+    return cache.store(
         url,
         status_code=200,
         content_type="text/html",
         last_modified=None,
-        etag=None,
+        etag=etag,
         location="",
         body=body,
         truncated=False,
@@ -93,16 +93,7 @@ def test_two_processes_store_into_one_cache_at_once(tmp_path: Path) -> None:
 def test_a_pickled_cache_is_the_same_run_with_its_own_connection(tmp_path: Path) -> None:
     cache = HttpCache(tmp_path, "run")
     cache.begin()
-    stored = cache.store(
-        "https://a.gov.vn/",
-        status_code=200,
-        content_type="text/html",
-        last_modified=None,
-        etag='"e"',
-        location="",
-        body=b"<html>a</html>",
-        truncated=False,
-    )
+    stored = _store(cache, "https://a.gov.vn/", b"<html>a</html>", '"e"')
     copy = pickle.loads(pickle.dumps(cache))  # noqa: S301 - our own bytes
     assert (copy.root, copy.run_key, copy.token, copy.resuming) == (cache.root, cache.run_key, cache.token, False)
     assert copy.lookup("https://a.gov.vn/") == stored
@@ -178,16 +169,7 @@ def test_an_unusable_folder_is_an_os_error_for_begin_and_a_miss_for_lookup(tmp_p
 def test_a_database_damaged_during_a_run_never_fails_the_run(tmp_path: Path) -> None:
     cache = HttpCache(tmp_path, "run")
     cache.begin()
-    entry = cache.store(
-        "https://a.gov.vn/",
-        status_code=200,
-        content_type="text/html",
-        last_modified=None,
-        etag='"e"',
-        location="",
-        body=b"<html>a</html>",
-        truncated=False,
-    )
+    entry = _store(cache, "https://a.gov.vn/", b"<html>a</html>", '"e"')
     with closing(sqlite3.connect(tmp_path / DATABASE)) as db:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the database file itself
     (tmp_path / DATABASE).write_bytes(b"\xff" * 8192)

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import yaml
 
 from auditor.config import load_registry
 from auditor.demo import sample_target
@@ -20,7 +19,7 @@ from auditor.factcache import FactsCache
 from auditor.models import PageFacts
 from auditor.pipeline import FETCH_STATS_FILE
 
-from .conftest import ROOT, CliResult
+from .conftest import ROOT, CliResult, subset_sites
 
 PAGES = sorted((ROOT / "tests" / "data" / "newest_dates").glob("*.html"))
 AS_OF = dt.date(2026, 11, 1)
@@ -136,10 +135,7 @@ def _results(folder: Path) -> dict[str, object]:
 
 
 def test_a_second_audit_parses_no_unchanged_page(tmp_path: Path, run_cli: Callable[..., CliResult]) -> None:
-    data = yaml.safe_load((ROOT / "sites.yaml").read_text(encoding="utf-8"))
-    data["agencies"] = [a for a in data["agencies"] if a["id"] in ("ninhhai", "sgtvt")]
-    sites = tmp_path / "sites.yaml"
-    sites.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    sites = subset_sites(tmp_path, ("ninhhai", "sgtvt"))
     cache = tmp_path / "cache"
     with sample_target(load_registry(sites)) as target:
         connect = [f"--connect-to={host}={addr}:{port}" for host, (addr, port) in target.resolve.items()]

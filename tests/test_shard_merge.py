@@ -6,28 +6,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import yaml
 
 from auditor.config import load_registry
 from auditor.demo import sample_target
 from auditor.errors import ConfigError
 from auditor.shard import parse_shard, select_shard
 
-from .conftest import ROOT, CliResult
+from .conftest import ROOT, CliResult, subset_sites
 
 AGENCIES = ("ninhhai", "sgtvt", "thuannam")  # no robots Crawl-delay: quick to crawl
 
 
-def _subset_sites(tmp_path: Path) -> Path:
-    data = yaml.safe_load((ROOT / "sites.yaml").read_text(encoding="utf-8"))
-    data["agencies"] = [a for a in data["agencies"] if a["id"] in AGENCIES]
-    path = tmp_path / "sites.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return path
-
-
 def test_shards_merge_into_the_unsharded_run_byte_for_byte(tmp_path: Path, run_cli: Callable[..., CliResult]) -> None:
-    sites = _subset_sites(tmp_path)
+    sites = subset_sites(tmp_path, AGENCIES)
     registry = load_registry(sites)
     with sample_target(registry) as target:
         connect = [f"--connect-to={host}={addr}:{port}" for host, (addr, port) in target.resolve.items()]

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import yaml
 
 from auditor.config import load_registry, load_rules
 from auditor.demo import sample_target
@@ -16,7 +15,7 @@ from auditor.pipeline import SITES_PER_REQUEST_SLOT, AuditOptions, audit_in_work
 from auditor.sample import SAMPLE_AS_OF
 from auditor.workers import Workers, partition
 
-from .conftest import ROOT, CliResult
+from .conftest import ROOT, CliResult, subset_sites
 
 AGENCIES = ("ninhhai", "sgtvt", "thuannam", "stp")  # no robots Crawl-delay: quick to crawl
 
@@ -93,16 +92,8 @@ class _Recorder:
         self.finished.append(scorecard.agency.id)
 
 
-def _subset_sites(tmp_path: Path) -> Path:
-    data = yaml.safe_load((ROOT / "sites.yaml").read_text(encoding="utf-8"))
-    data["agencies"] = [a for a in data["agencies"] if a["id"] in AGENCIES]
-    path = tmp_path / "sites.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return path
-
-
 def test_workers_report_progress_and_find_what_one_process_finds(tmp_path: Path) -> None:
-    registry = load_registry(_subset_sites(tmp_path))
+    registry = load_registry(subset_sites(tmp_path, AGENCIES))
     rules = load_rules(ROOT / "rules", province=registry.province.id)
     settings = default_settings(delay=0.0, per_host_concurrency=4)
     with sample_target(registry) as target:
@@ -122,7 +113,7 @@ def test_workers_report_progress_and_find_what_one_process_finds(tmp_path: Path)
 def test_any_number_of_workers_writes_the_same_reports_byte_for_byte(
     tmp_path: Path, run_cli: Callable[..., CliResult]
 ) -> None:
-    sites = _subset_sites(tmp_path)
+    sites = subset_sites(tmp_path, AGENCIES)
     with sample_target(load_registry(sites)) as target:
         connect = [f"--connect-to={host}={addr}:{port}" for host, (addr, port) in target.resolve.items()]
         common = [
