@@ -177,15 +177,23 @@ class Workers(Generic[R]):
             max(1, len(groups)), mp_context=context, initializer=_init_worker, initargs=(self._events,)
         )
         self._futures: list[Future[R]] = []
+        self._forwarding: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> Workers[R]:
         self._futures = [
             self._pool.submit(_job, self._job, i, tuple(group), *self._args) for i, group in enumerate(self._groups)
         ]
+        # Forwarded while the caller audits its own group, so the display shows every site as it goes.
+        self._forwarding = asyncio.create_task(self._forward_events())
         return self
 
     async def results(self) -> list[R]:
         """Each group's result, in order, once every event the workers sent has been forwarded."""
+        if self._forwarding is not None:
+            await self._forwarding
+        return [await asyncio.wrap_future(f) for f in self._futures]
+
+    async def _forward_events(self) -> None:
         loop = asyncio.get_running_loop()
         running = {str(i) for i in range(len(self._groups))}
         while running:
@@ -197,7 +205,6 @@ class Workers(Generic[R]):
                 running.discard(event[1])
             elif self._sink is not None:
                 _forward(event, self._agencies, self._sink)
-        return [await asyncio.wrap_future(f) for f in self._futures]
 
     def _next_event(self) -> tuple[str, str, Any] | None:
         try:
@@ -212,6 +219,8 @@ class Workers(Generic[R]):
             self._events.close()
             return
         # Failed or interrupted: no worker may go on crawling behind the caller's back.
+        if self._forwarding is not None:
+            self._forwarding.cancel()
         self._pool.shutdown(wait=False, cancel_futures=True)
         for child in multiprocessing.active_children():
             child.terminate()
