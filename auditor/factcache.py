@@ -24,12 +24,18 @@ from pathlib import Path
 from typing import Any
 
 from . import extract, models, textnorm
+from .crawl.sqlitefile import DatabaseFormat, open_database
 from .extract.page import extract_page
 from .models import Item, Link, PageFacts
 
 __all__ = ["FactsCache", "extractor_fingerprint"]
 
 _FORMAT = 1
+_DATABASE_FORMAT = DatabaseFormat(
+    0x41554446,  # "AUDF"
+    _FORMAT,
+    ("CREATE TABLE facts (key BLOB PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID",),
+)
 # Rows written per transaction.
 FLUSH_EVERY = 64
 
@@ -113,16 +119,9 @@ class FactsCache:
     def _connection(self) -> sqlite3.Connection | None:
         if self._db is None and not self._broken:
             try:
-                self._db = _open(self.path)
-            except sqlite3.Error:
-                # Not a database (damaged, or something else by that name): start afresh once.
-                try:
-                    self.path.unlink(missing_ok=True)
-                    self._db = _open(self.path)
-                except (OSError, sqlite3.Error):
-                    self._broken = True  # the audit goes on, parsing every page
+                self._db = open_database(self.path, _DATABASE_FORMAT)
             except OSError:
-                self._broken = True
+                self._broken = True  # the audit goes on, parsing every page
         return self._db
 
     @staticmethod
@@ -186,16 +185,3 @@ class FactsCache:
         if self._db is not None:
             self._db.close()
             self._db = None
-
-
-def _open(path: Path) -> sqlite3.Connection:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(path, timeout=10.0, isolation_level=None)  # transactions are explicit
-    try:
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("CREATE TABLE IF NOT EXISTS facts (key BLOB PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID")
-    except sqlite3.Error:
-        db.close()
-        raise
-    return db

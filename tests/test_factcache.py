@@ -177,3 +177,14 @@ def test_workers_storing_at_once_lose_nothing(tmp_path: Path) -> None:
         for i in range(300):
             _extract(cache, f"<p>{name} {i}</p>".encode(), f"https://{name}.gov.vn/{i}")
     assert (cache.hits, parser.calls) == (600, 0)
+
+
+def test_a_foreign_database_is_replaced(tmp_path: Path) -> None:
+    with sqlite3.connect(tmp_path / DB) as db:
+        db.execute("CREATE TABLE facts (key TEXT, other TEXT)")  # same table name, another shape
+    parser = _CountingParser()
+    cache = FactsCache(tmp_path / DB, parse=parser)
+    expected = _extract(cache, PAGES[0].read_bytes())
+    cache.close()
+    assert _extract(FactsCache(tmp_path / DB, parse=parser), PAGES[0].read_bytes()) == expected
+    assert parser.calls == 1

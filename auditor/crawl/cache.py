@@ -39,6 +39,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from .sqlitefile import DatabaseFormat, is_damaged, open_database
+
 __all__ = ["DATABASE", "CachedResponse", "HttpCache"]
 
 # The database's file name under the cache folder.
@@ -49,10 +51,6 @@ _APPLICATION_ID = 0x41554454  # "AUDT"
 _FORMAT = 2
 # Fast compression: the cache is written once per fetched page, read back only for 304s and resumes.
 _COMPRESSION = 1
-# Seconds a process waits for another one's write transaction (each lasts well under a millisecond).
-_BUSY_TIMEOUT = 30.0
-# Errors meaning the file is not a usable database (as opposed to a folder that cannot be written).
-_DAMAGED = {sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT}
 # Connections a forked child inherited (see HttpCache._db).
 _INHERITED: list[sqlite3.Connection] = []
 
@@ -71,9 +69,8 @@ CREATE TABLE entries (
 ) WITHOUT ROWID""",
     "CREATE TABLE bodies (sha256 TEXT PRIMARY KEY, data BLOB NOT NULL)",
     "CREATE TABLE runs (key TEXT PRIMARY KEY, token TEXT NOT NULL) WITHOUT ROWID",
-    f"PRAGMA application_id = {_APPLICATION_ID}",
-    f"PRAGMA user_version = {_FORMAT}",
 )
+_DATABASE_FORMAT = DatabaseFormat(_APPLICATION_ID, _FORMAT, _SCHEMA)
 _LOOKUP = """
 SELECT status_code, content_type, last_modified, etag, location, body_sha256, truncated, token,
        body_sha256 IS NULL OR EXISTS (SELECT 1 FROM bodies WHERE sha256 = entries.body_sha256)
@@ -116,68 +113,6 @@ class CachedResponse:
         return headers
 
 
-class _Unusable(Exception):
-    """The database file is damaged, foreign or of another format: it is to be recreated."""
-
-
-def _damaged(exc: sqlite3.Error) -> bool:
-    return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _DAMAGED
-
-
-def _ours(db: sqlite3.Connection) -> bool | None:
-    """True for a database of this format, None for an empty one, False for anything else."""
-    application_id = db.execute("PRAGMA application_id").fetchone()[0]
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    if application_id == _APPLICATION_ID and version == _FORMAT:
-        return True
-    if application_id == 0 and version == 0 and db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
-        return None
-    return False
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    """A connection to the cache database, created if absent; raises _Unusable for a file to recreate."""
-    # Autocommit (isolation_level=None): every statement commits unless inside an explicit BEGIN.
-    db = sqlite3.connect(path, timeout=_BUSY_TIMEOUT, isolation_level=None)
-    try:
-        db.execute("PRAGMA journal_mode = WAL")  # stays set in the file: a no-op once it is
-        db.execute("PRAGMA synchronous = NORMAL")
-        if _ours(db) is not True:
-            # Several processes may open a new database at once: create it under the write lock.
-            db.execute("BEGIN IMMEDIATE")
-            state = _ours(db)
-            if state is False:
-                raise _Unusable(path)
-            if state is None:
-                for statement in _SCHEMA:
-                    db.execute(statement)
-            db.execute("COMMIT")
-    except sqlite3.Error as exc:
-        db.close()
-        if _damaged(exc):
-            raise _Unusable(path) from exc
-        raise
-    except _Unusable:
-        db.close()
-        raise
-    return db
-
-
-def _open(path: Path) -> sqlite3.Connection:
-    """The cache database at ``path``; a damaged or foreign file is replaced by an empty database."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            return _connect(path)
-        except _Unusable:
-            for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
-                (path.parent / name).unlink(missing_ok=True)
-            return _connect(path)
-    except (sqlite3.Error, _Unusable) as exc:
-        # A folder that cannot be written, a full disk, a lock held for too long: like any file error.
-        raise OSError(f"{path}: {exc}") from exc
-
-
 def _digest(text: str | bytes) -> str:
     data = text.encode("utf-8") if isinstance(text, str) else text
     return hashlib.sha256(data).hexdigest()
@@ -205,7 +140,7 @@ class HttpCache:
             if self._connection is not None and self._owner is not None and self._owner[0] != owner[0]:
                 # Inherited through fork: kept unused, never closed (closing it could disturb the parent's).
                 _INHERITED.append(self._connection)
-            self._connection = _open(self.root / DATABASE)
+            self._connection = open_database(self.root / DATABASE, _DATABASE_FORMAT)
             self._owner = owner
         return self._connection
 
@@ -213,7 +148,7 @@ class HttpCache:
         """A write the database refused: dropped if the file is damaged (the cache is then as good as
         empty, and recreated by the next run), else an ``OSError`` like any file that cannot be written.
         """
-        if not _damaged(exc):
+        if not is_damaged(exc):
             raise OSError(f"{self.root / DATABASE}: {exc}") from exc
 
     def begin(self) -> None:

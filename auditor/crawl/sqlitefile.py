@@ -1,0 +1,96 @@
+"""Opening the caches' SQLite files: WAL for several worker processes, damaged or foreign files replaced."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["DatabaseFormat", "is_damaged", "open_database"]
+
+# Seconds a process waits for another one's write transaction (each lasts a few milliseconds at most).
+BUSY_TIMEOUT = 30.0
+# Errors meaning the file is not a usable database (as opposed to a folder that cannot be written).
+_DAMAGED = {sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT}
+
+
+@dataclass(frozen=True)
+class DatabaseFormat:
+    """What a database of ours is: its header marks and the statements that create it.
+
+    A file without both marks is foreign (or of an older format) and is recreated: bump ``version``
+    whenever the schema changes.
+    """
+
+    application_id: int
+    version: int
+    schema: Sequence[str]
+
+
+class _Unusable(Exception):
+    """The database file is damaged, foreign or of another format: it is to be recreated."""
+
+
+def is_damaged(exc: sqlite3.Error) -> bool:
+    """Whether an error says the file is no (longer a) database."""
+    return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _DAMAGED
+
+
+def _ours(db: sqlite3.Connection, form: DatabaseFormat) -> bool | None:
+    """True for a database of this format, None for an empty one, False for anything else."""
+    application_id = db.execute("PRAGMA application_id").fetchone()[0]
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if application_id == form.application_id and version == form.version:
+        return True
+    if application_id == 0 and version == 0 and db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+        return None
+    return False
+
+
+def _connect(path: Path, form: DatabaseFormat) -> sqlite3.Connection:
+    """A connection to the database, created if absent; raises _Unusable for a file to recreate."""
+    # Autocommit (isolation_level=None): every statement commits unless inside an explicit BEGIN.
+    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode = WAL")  # stays set in the file: a no-op once it is
+        db.execute("PRAGMA synchronous = NORMAL")
+        if _ours(db, form) is not True:
+            # Several processes may open a new database at once: create it under the write lock.
+            db.execute("BEGIN IMMEDIATE")
+            state = _ours(db, form)
+            if state is False:
+                raise _Unusable(path)
+            if state is None:
+                for statement in form.schema:
+                    db.execute(statement)
+                db.execute(f"PRAGMA application_id = {form.application_id}")
+                db.execute(f"PRAGMA user_version = {form.version}")
+            db.execute("COMMIT")
+    except sqlite3.Error as exc:
+        db.close()
+        if is_damaged(exc):
+            raise _Unusable(path) from exc
+        raise
+    except _Unusable:
+        db.close()
+        raise
+    return db
+
+
+def open_database(path: Path, form: DatabaseFormat) -> sqlite3.Connection:
+    """The database at ``path``; a damaged or foreign file is replaced by an empty database.
+
+    Raises OSError for what cannot be helped here: a folder that cannot be written, a full disk, a
+    lock held for too long.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return _connect(path, form)
+        except _Unusable:
+            for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
+                (path.parent / name).unlink(missing_ok=True)
+            return _connect(path, form)
+    except (sqlite3.Error, _Unusable) as exc:
+        raise OSError(f"{path}: {exc}") from exc
