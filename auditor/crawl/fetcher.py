@@ -403,15 +403,6 @@ class Fetcher:
         self._global = asyncio.Semaphore(settings.global_concurrency)
         self.cache = cache
         self.stats: dict[str, FetchStats] = {}
-        self.requests_sent = 0
-
-    def stats_for(self, hosts: Container[str] | None = None) -> FetchStats:
-        """Fetch counts summed over ``hosts`` (all hosts when None)."""
-        total = FetchStats()
-        for host, stats in self.stats.items():
-            if hosts is None or host in hosts:
-                total.add(stats)
-        return total
 
     def _stats(self, url: str) -> FetchStats:
         return self.stats.setdefault(host_of(url), FetchStats())
@@ -570,7 +561,6 @@ class Fetcher:
         return built
 
     async def _request(self, request: _Request) -> FetchResult:
-        self.requests_sent += 1
         stats = self._stats(request.url)
         stats.requests += 1
         sent = self._build(request)
