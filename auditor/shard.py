@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from .errors import ConfigError
-from .models import AuditRun, Registry
+from .hostgroups import host_groups
+from .models import Agency, AuditRun, Registry
 
 __all__ = ["merge_runs", "parse_shard", "select_shard"]
 
@@ -23,13 +24,28 @@ def parse_shard(value: str) -> tuple[int, int]:
 
 
 def select_shard(registry: Registry, shard: int, shards: int) -> Registry:
-    """Shard K of N: the agencies at positions K, K+N, K+2N… of the registry sorted by id.
+    """Shard K of N: whole host groups, in order of their first id, each dealt to the emptiest shard.
 
-    Depends on nothing but the ids, so every machine of a CI matrix computes the same partition, and
-    dealing by position keeps the shards within one agency of the same size.
+    The emptiest shard is the one with the fewest agencies so far (ties: the lowest K); a shard's
+    agencies come sorted by id. A host group is agencies whose scopes share a host (auditor.hostgroups).
+
+    Politeness limits (per-host concurrency, delay) hold per host within one process, so two machines
+    of a CI matrix must never crawl the same host at once: agencies sharing a host share a shard.
+    Depends only on the registry, never on timing or machine, so every machine computes the same
+    partition. Where no agencies share a host, shard K is the agencies at positions K, K+N, K+2N… in
+    id order; in general the shards' sizes differ by at most the size of the largest group.
     """
-    ordered = sorted(registry.agencies, key=lambda a: a.id)
-    return replace(registry, agencies=tuple(ordered[shard - 1 :: shards]))
+    hand = _deal(host_groups(registry.agencies), shards)[shard - 1]
+    return replace(registry, agencies=tuple(sorted(hand, key=lambda a: a.id)))
+
+
+def _deal(groups: Sequence[Sequence[Agency]], shards: int) -> list[list[Agency]]:
+    # Counted in agencies, not pages: the partition then depends on the registry alone, not on crawl options.
+    hands: list[list[Agency]] = [[] for _ in range(shards)]
+    for group in groups:
+        fewest = min(range(shards), key=lambda k: (len(hands[k]), k))
+        hands[fewest].extend(group)
+    return hands
 
 
 def merge_runs(runs: Sequence[AuditRun], sources: Sequence[str]) -> AuditRun:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Generic, Protocol, TypeVar
 
+from .hostgroups import host_groups
 from .models import Agency, Scorecard
 
 __all__ = ["EventSender", "ProgressSink", "Workers", "default_workers", "partition", "worker_sender"]
@@ -44,11 +45,6 @@ def default_workers() -> int:
     return max(1, min(cores, MAX_DEFAULT_WORKERS))
 
 
-def _hosts_of(agency: Agency) -> set[str]:
-    scope = agency.hosts
-    return {*scope.hosts, scope.own_host} - {""}
-
-
 def partition(agencies: Sequence[Agency], workers: int, weight: Callable[[Agency], int]) -> list[list[Agency]]:
     """Agencies dealt to at most ``workers`` groups; agencies whose scopes share a host stay together.
 
@@ -56,37 +52,11 @@ def partition(agencies: Sequence[Agency], workers: int, weight: Callable[[Agency
     host. Groups of connected agencies are dealt heaviest first to the lightest worker: the result
     depends only on the registry, never on timing.
     """
-    ordered = sorted(agencies, key=lambda a: a.id)
-    parent = list(range(len(ordered)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    owners: dict[str, int] = {}  # a registered host → the first agency that lists it
-    own: dict[str, int] = {}  # an agency's own host, whose subdomains are in its scope too
-    for i, agency in enumerate(ordered):
-        for host in _hosts_of(agency):
-            owners.setdefault(host, i)
-        own.setdefault(agency.hosts.own_host, i)
-    for i, agency in enumerate(ordered):
-        for host in _hosts_of(agency):
-            if host in owners:
-                parent[find(i)] = find(owners[host])
-            labels = host.split(".")
-            for k in range(1, len(labels) - 1):
-                other = own.get(".".join(labels[k:]))
-                if other is not None:
-                    parent[find(i)] = find(other)
-    groups: dict[int, list[Agency]] = {}
-    for i, agency in enumerate(ordered):
-        groups.setdefault(find(i), []).append(agency)
+    groups = host_groups(agencies)
     count = max(1, min(workers, len(groups)))
     bins: list[list[Agency]] = [[] for _ in range(count)]
     loads = [0] * count
-    for group in sorted(groups.values(), key=lambda g: (-sum(weight(a) for a in g), g[0].id)):
+    for group in sorted(groups, key=lambda g: (-sum(weight(a) for a in g), g[0].id)):
         lightest = min(range(count), key=lambda b: (loads[b], b))
         bins[lightest].extend(group)
         loads[lightest] += sum(weight(a) for a in group)

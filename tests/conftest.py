@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from auditor.cli import main
+from auditor.models import Agency, AgencyType
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,6 +37,11 @@ def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch)
         return CliResult(code if isinstance(code, int) else 1, captured.out, captured.err)
 
     return run
+
+
+def make_agency(agency_id: str, url: str, *extra: str) -> Agency:
+    """A department at ``url`` whose scope also registers the ``extra`` hosts."""
+    return Agency(agency_id, agency_id, AgencyType.DEPARTMENT, (), url, extra_hosts=extra)
 
 
 def subset_sites(folder: Path, agency_ids: tuple[str, ...]) -> Path:

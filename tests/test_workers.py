@@ -10,18 +10,15 @@ import pytest
 
 from auditor.config import load_registry, load_rules
 from auditor.demo import sample_target
-from auditor.models import Agency, AgencyType, Scorecard
+from auditor.hostgroups import host_groups
+from auditor.models import Agency, Scorecard
 from auditor.pipeline import SITES_PER_REQUEST_SLOT, AuditOptions, audit_in_workers, default_settings
 from auditor.sample import SAMPLE_AS_OF
 from auditor.workers import Workers, partition
 
-from .conftest import ROOT, CliResult, subset_sites
+from .conftest import ROOT, CliResult, make_agency, subset_sites
 
 AGENCIES = ("ninhhai", "sgtvt", "thuannam", "stp")  # no robots Crawl-delay: quick to crawl
-
-
-def _agency(agency_id: str, url: str, *extra: str) -> Agency:
-    return Agency(agency_id, agency_id, AgencyType.DEPARTMENT, (), url, extra_hosts=extra)
 
 
 def _ids(groups: list[list[Agency]]) -> list[list[str]]:
@@ -30,19 +27,31 @@ def _ids(groups: list[list[Agency]]) -> list[list[str]]:
 
 def test_agencies_sharing_a_host_stay_in_one_worker() -> None:
     agencies = [
-        _agency("portal", "https://www.tinh.gov.vn/", "tinh.gov.vn", "vbpq.tinh.gov.vn"),
-        _agency("docs", "https://vbpq.tinh.gov.vn/"),  # the portal lists this host too
-        _agency("sub", "https://tin.stc.tinh.gov.vn/"),  # a subdomain of stc's own host: in stc's scope
-        _agency("stc", "https://stc.tinh.gov.vn/"),
-        _agency("syt", "https://syt.tinh.gov.vn/"),  # under tinh.gov.vn, an extra host: not in the portal's scope
-        _agency("sxd", "https://sxd.tinh.gov.vn/"),
+        make_agency("portal", "https://www.tinh.gov.vn/", "tinh.gov.vn", "vbpq.tinh.gov.vn"),
+        make_agency("docs", "https://vbpq.tinh.gov.vn/"),  # the portal lists this host too
+        make_agency("sub", "https://tin.stc.tinh.gov.vn/"),  # a subdomain of stc's own host: in stc's scope
+        make_agency("stc", "https://stc.tinh.gov.vn/"),
+        make_agency("syt", "https://syt.tinh.gov.vn/"),  # under tinh.gov.vn, an extra host: not in the portal's scope
+        make_agency("sxd", "https://sxd.tinh.gov.vn/"),
     ]
     groups = _ids(partition(agencies, 8, lambda a: 1))
     assert sorted(groups) == [["docs", "portal"], ["stc", "sub"], ["sxd"], ["syt"]]
 
 
+def test_host_groups_come_sorted_by_id_whatever_the_registry_order() -> None:
+    agencies = [
+        make_agency("sxd", "https://sxd.tinh.gov.vn/"),
+        make_agency("sub", "https://tin.stc.tinh.gov.vn/"),
+        make_agency("portal", "https://www.tinh.gov.vn/", "vbpq.tinh.gov.vn"),
+        make_agency("stc", "https://stc.tinh.gov.vn/"),
+        make_agency("docs", "https://vbpq.tinh.gov.vn/"),
+    ]
+    assert _ids(host_groups(agencies)) == [["docs", "portal"], ["stc", "sub"], ["sxd"]]
+    assert host_groups([]) == []
+
+
 def test_partition_is_balanced_deterministic_and_never_empty() -> None:
-    agencies = [_agency(f"s{i:02}", f"https://s{i:02}.tinh.gov.vn/") for i in range(10)]
+    agencies = [make_agency(f"s{i:02}", f"https://s{i:02}.tinh.gov.vn/") for i in range(10)]
     weights = {a.id: 100 if a.id == "s00" else 10 for a in agencies}
     groups = partition(agencies, 2, lambda a: weights[a.id])
     assert [sum(weights[a.id] for a in g) for g in groups] == [100, 90]
@@ -70,7 +79,7 @@ async def _in_workers(groups: list[list[Agency]]) -> list[int]:
 
 
 def test_an_error_in_a_worker_reaches_the_caller() -> None:
-    groups = [[_agency("a", "https://a.gov.vn/")], [_agency("b", "https://b.gov.vn/")]]
+    groups = [[make_agency("a", "https://a.gov.vn/")], [make_agency("b", "https://b.gov.vn/")]]
     with pytest.raises(ValueError, match="site b broke the worker"):
         asyncio.run(_in_workers(groups))
     assert asyncio.run(_in_workers(groups[:1])) == [1]
