@@ -20,14 +20,13 @@ from .crawl.fetcher import Fetcher, FetchStats
 from .errors import OutputError
 from .evaluate.recognise import Recogniser
 from .evaluate.verdict import judge_site
-from .extract.page import extract_page
 from .factcache import FactsCache
 from .history import prepare
 from .models import Agency, AuditRun, CrawlSettings, Registry, RuleSet, Scorecard
 from .report import FORMATS, ReportContext
 from .report.context import Waiver
 from .score import score_findings
-from .sitecrawl import CrawlObserver, PageExtractor, crawl_site
+from .sitecrawl import CrawlObserver, FactsLookup, PageExtractor, crawl_site, parse_page
 from .workers import Workers, partition, worker_sender
 
 __all__ = [
@@ -107,12 +106,13 @@ async def _audit_agency(
     options: AuditOptions,
     observer: AuditObserver | None,
     extract: PageExtractor,
+    known: FactsLookup | None,
 ) -> Scorecard:
     if observer is not None:
         observer.site_started(agency)
     obligations = rules.obligations(agency, options.as_of)
     crawl = await crawl_site(
-        agency, obligations, recogniser, fetcher, options.settings, options.as_of, observer, extract
+        agency, obligations, recogniser, fetcher, options.settings, options.as_of, observer, extract, known
     )
     findings = judge_site(obligations, crawl, options.as_of)
     score, scored = score_findings(findings)
@@ -144,12 +144,13 @@ async def _audit_agencies(
     recogniser = Recogniser(rules.categories)
     fetcher = Fetcher(options.settings, resolve=options.resolve, plain_http=options.plain_http, cache=cache)
     facts = FactsCache(cache.root / FACTS_FILE) if cache is not None else None
-    extract: PageExtractor = facts.extract if facts is not None else extract_page
+    extract: PageExtractor = facts.extract if facts is not None else parse_page
+    known: FactsLookup | None = facts.known if facts is not None else None
     active = asyncio.Semaphore(SITES_PER_REQUEST_SLOT * options.settings.global_concurrency)
 
     async def in_turn(agency: Agency) -> Scorecard:
         async with active:
-            return await _audit_agency(agency, rules, recogniser, fetcher, options, observer, extract)
+            return await _audit_agency(agency, rules, recogniser, fetcher, options, observer, extract, known)
 
     try:
         scorecards = await asyncio.gather(*(in_turn(a) for a in agencies))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 from urllib.parse import urljoin
 
+from .crawl.cache import CachedResponse
 from .crawl.fetcher import Fetcher, FetchResult
 from .crawl.robots import RobotsPolicy, parse_robots, sitemap_locations
 from .crawl.urls import host_of, in_scope, looks_like_trap, normalise, origin_of
@@ -20,7 +21,7 @@ from .extract.page import extract_page, is_attachment_url
 from .models import Agency, CrawlSettings, Link, Obligation, PageFacts, SiteStatus, Status
 from .textnorm import fold, tokens
 
-__all__ = ["CrawlObserver", "PageExtractor", "crawl_site"]
+__all__ = ["CrawlObserver", "FactsLookup", "PageExtractor", "crawl_site", "parse_page"]
 
 # Frontier priorities, lowest first.
 _CANDIDATE, _DATING, _COVERAGE, _SITEMAP, _HEADLINE, _OTHER = range(6)
@@ -35,11 +36,41 @@ MAX_SITEMAP_URLS = 5000
 
 
 class PageExtractor(Protocol):
-    """HTML to facts: :func:`auditor.extract.page.extract_page`, or a cache in front of it."""
+    """HTML to facts: :func:`parse_page`, or a cache in front of it that may use the body's hash."""
 
     def __call__(
-        self, url: str, status_code: int, body: bytes, *, content_type: str, last_modified: str | None, as_of: dt.date
+        self,
+        url: str,
+        status_code: int,
+        body: bytes,
+        *,
+        content_type: str,
+        last_modified: str | None,
+        as_of: dt.date,
+        sha256: str | None = None,
     ) -> PageFacts: ...
+
+
+class FactsLookup(Protocol):
+    """Whether the extractor already has the facts of the body with this hash (then it needs no body)."""
+
+    def __call__(
+        self, url: str, status_code: int, *, content_type: str, last_modified: str | None, as_of: dt.date, sha256: str
+    ) -> bool: ...
+
+
+def parse_page(
+    url: str,
+    status_code: int,
+    body: bytes,
+    *,
+    content_type: str,
+    last_modified: str | None,
+    as_of: dt.date,
+    sha256: str | None = None,
+) -> PageFacts:
+    """:func:`auditor.extract.page.extract_page` as a :class:`PageExtractor`: without a cache the hash is of no use."""
+    return extract_page(url, status_code, body, content_type=content_type, last_modified=last_modified, as_of=as_of)
 
 
 class CrawlObserver(Protocol):
@@ -156,9 +187,11 @@ class _SiteCrawler:
         as_of: dt.date,
         observer: CrawlObserver | None,
         extract: PageExtractor,
+        known: FactsLookup | None,
     ) -> None:
         self.agency = agency
         self.extract = extract
+        self.known = known
         self.recogniser = recogniser
         self.fetcher = fetcher
         self.settings = settings
@@ -225,7 +258,9 @@ class _SiteCrawler:
         if self._obey_robots() and not policy.allows(home):
             return SiteCrawl(SiteStatus.ROBOTS_DISALLOWED, "robots.txt disallows the home page", {}, (), False)
         self.robots_overridden += not policy.allows(home)
-        result = await self.fetcher.fetch(home, self.agency.hosts, verify=self.agency.tls_verify)
+        result = await self.fetcher.fetch(
+            home, self.agency.hosts, verify=self.agency.tls_verify, body_needed=self._body_needed
+        )
         failure = _site_failure(result)
         if failure is not None:
             return SiteCrawl(failure[0], self._detail(failure[1]), {}, (), False)
@@ -305,7 +340,12 @@ class _SiteCrawler:
                     self.robots_overridden += not allowed
                     self.fetched += 1
                     task = asyncio.ensure_future(
-                        self.fetcher.fetch(entry.url, self.agency.hosts, verify=self.agency.tls_verify)
+                        self.fetcher.fetch(
+                            entry.url,
+                            self.agency.hosts,
+                            verify=self.agency.tls_verify,
+                            body_needed=self._body_needed,
+                        )
                     )
                     inflight.append((task, entry.depth))
                 if not inflight:
@@ -320,6 +360,17 @@ class _SiteCrawler:
             for task, _ in inflight:
                 task.cancel()
 
+    def _body_needed(self, entry: CachedResponse) -> bool:
+        """A cached page whose facts the extractor has is judged from them, its body left unread."""
+        return self.known is None or not self.known(
+            entry.url,
+            entry.status_code,
+            content_type=entry.content_type,
+            last_modified=entry.last_modified,
+            as_of=self.state.as_of,
+            sha256=entry.body_sha256 or "",
+        )
+
     def _record(self, result: FetchResult, depth: int) -> None:
         state = self.state
         if result.error is not None:
@@ -327,7 +378,7 @@ class _SiteCrawler:
             state.pages[result.url] = PageRecord(result.url, result.status_code, error=result.error)
             return
         facts: PageFacts | None = None
-        if result.status_code < 400 or result.body:
+        if result.status_code < 400 or result.body or result.body_elided:
             facts = self.extract(
                 result.final_url,
                 result.status_code,
@@ -335,6 +386,7 @@ class _SiteCrawler:
                 content_type=result.content_type,
                 last_modified=result.last_modified,
                 as_of=state.as_of,
+                sha256=result.body_sha256,
             )
         if result.status_code >= 400:
             state.errors += 1
@@ -445,10 +497,14 @@ async def crawl_site(
     settings: CrawlSettings,
     as_of: dt.date,
     observer: CrawlObserver | None = None,
-    extract: PageExtractor = extract_page,
+    extract: PageExtractor = parse_page,
+    known: FactsLookup | None = None,
 ) -> SiteCrawl:
-    """Crawl one site within its budget and return what was seen; never raises for site trouble."""
-    crawler = _SiteCrawler(agency, obligations, recogniser, fetcher, settings, as_of, observer, extract)
+    """Crawl one site within its budget and return what was seen; never raises for site trouble.
+
+    ``known``, given with a caching ``extract``, lets pages the cache answers skip reading their bodies.
+    """
+    crawler = _SiteCrawler(agency, obligations, recogniser, fetcher, settings, as_of, observer, extract, known)
     try:
         return await asyncio.wait_for(crawler.run(), settings.site_timeout)
     except TimeoutError:

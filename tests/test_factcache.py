@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import multiprocessing
 import sqlite3
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from auditor.config import load_registry
+from auditor.crawl.cache import CachedResponse, HttpCache
 from auditor.demo import sample_target
 from auditor.extract.page import extract_page
 from auditor.factcache import FactsCache
@@ -60,7 +62,6 @@ def test_every_labelled_page_comes_back_equal_from_the_cache(tmp_path: Path) -> 
     ("change", "value"),
     [
         ("url", "https://stc.tinh.gov.vn/other"),
-        ("as_of", dt.date(2026, 12, 1)),
         ("content_type", "text/html; charset=windows-1258"),
         ("last_modified", "Tue, 03 Nov 2026 08:00:00 GMT"),
         ("body", b"<html><body><h1>Changed</h1></body></html>"),
@@ -134,17 +135,29 @@ def _results(folder: Path) -> dict[str, object]:
     return data
 
 
-def test_a_second_audit_parses_no_unchanged_page(tmp_path: Path, run_cli: Callable[..., CliResult]) -> None:
+def test_a_second_audit_parses_no_unchanged_page(
+    tmp_path: Path, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
     sites = subset_sites(tmp_path, ("ninhhai", "sgtvt"))
     cache = tmp_path / "cache"
     with sample_target(load_registry(sites)) as target:
         connect = [f"--connect-to={host}={addr}:{port}" for host, (addr, port) in target.resolve.items()]
         common = [
             "--sites", str(sites), "--rules", str(ROOT / "rules"), "--as-of", "2026-11-01", "--quiet",
-            "--plain-http", "--delay", "0", "--cache", str(cache), "--format", "json", *connect,
+            "--plain-http", "--delay", "0", "--cache", str(cache), "--format", "json", "--workers", "1", *connect,
         ]  # fmt: skip
         pages = []
+        read_back: list[str] = []
+        body = HttpCache.body
         for run in ("first", "second"):
+            if run == "second":
+
+                def reading(self: HttpCache, entry: CachedResponse) -> bytes | None:
+                    if entry.body_sha256 is not None:  # an empty body is not read
+                        read_back.append(entry.url)
+                    return body(self, entry)
+
+                monkeypatch.setattr(HttpCache, "body", reading)
             result = run_cli("audit", *common, "--out", str(tmp_path / run / "run"))
             assert result.code == 0, result.stderr
             pages.append(json.loads((cache / FETCH_STATS_FILE).read_text(encoding="utf-8"))["pages"])
@@ -152,6 +165,9 @@ def test_a_second_audit_parses_no_unchanged_page(tmp_path: Path, run_cli: Callab
     assert pages[0]["reused"] < 0.05 * pages[0]["parsed"]
     assert pages[0]["parsed"] > 50
     assert pages[1] == {"parsed": 0, "reused": pages[0]["parsed"] + pages[0]["reused"]}
+    # The pages' bodies stay in the cache: their facts are found by the bodies' hashes.
+    assert read_back
+    assert all(url.endswith(("/robots.txt", ".xml")) for url in read_back), read_back
     first, second = (_results(tmp_path / r) for r in ("first", "second"))
     assert first["agencies"] == second["agencies"]
 
@@ -161,6 +177,73 @@ def _store_many(path: Path, prefix: str, count: int) -> None:
     for i in range(count):
         _extract(cache, f"<p>{prefix} {i}</p>".encode(), f"https://{prefix}.gov.vn/{i}")
     cache.close()
+
+
+# Reference dates around the labelled pages' dates: before all of them, between, on and after.
+OTHER_DATES = [
+    dt.date(1995, 1, 1),
+    dt.date(2019, 6, 15),
+    dt.date(2024, 1, 1),
+    dt.date(2025, 6, 30),
+    dt.date(2026, 10, 31),
+    dt.date(2026, 11, 2),
+    dt.date(2026, 12, 1),
+    dt.date(2030, 1, 1),
+]
+
+
+def test_facts_come_back_for_another_reference_date_only_where_they_hold(tmp_path: Path) -> None:
+    parser = _CountingParser()
+    cache = FactsCache(tmp_path / DB, parse=parser)
+    bodies = {f"https://stc.tinh.gov.vn/{page.stem}": page.read_bytes() for page in PAGES}
+    for url, body in bodies.items():
+        _extract(cache, body, url)
+    reused = {}
+    for as_of in OTHER_DATES:
+        before = parser.calls
+        for url, body in bodies.items():
+            # Whatever the cache answers is what a fresh parse on that date gives.
+            assert _extract(cache, body, url, as_of=as_of) == extract_page(
+                url, 200, body, content_type=HTML, as_of=as_of
+            ), (url, as_of)
+            _extract(cache, body, url)  # back to AS_OF, so each date is compared with the first run
+        reused[as_of] = len(bodies) - (parser.calls - before) // 2
+    # A month on, pages whose newest date is older reuse their facts; years back, few do.
+    assert reused[dt.date(2026, 12, 1)] > 0.8 * len(bodies)
+    assert reused[dt.date(2026, 11, 2)] > 0.9 * len(bodies)
+    assert reused[dt.date(1995, 1, 1)] < 0.1 * len(bodies)
+
+
+def test_a_date_between_two_reference_dates_makes_the_page_parsed_again(tmp_path: Path) -> None:
+    parser = _CountingParser()
+    cache = FactsCache(tmp_path / DB, parse=parser)
+    body = "<html><body><h1>Tin tức</h1><p>Ngày đăng: 15/11/2026</p><p>Cập nhật 03/10/2026</p></body></html>"
+    first = _extract(cache, body.encode(), as_of=dt.date(2026, 11, 1))
+    assert first.page_date == dt.date(2026, 10, 3)
+    assert _extract(cache, body.encode(), as_of=dt.date(2026, 11, 14)) == first  # no date in between
+    assert parser.calls == 1
+    later = _extract(cache, body.encode(), as_of=dt.date(2026, 11, 15))
+    assert later.page_date == dt.date(2026, 11, 15)
+    assert parser.calls == 2
+    assert _extract(cache, body.encode(), as_of=dt.date(2026, 10, 2)).page_date is None
+    assert parser.calls == 3
+
+
+def test_a_known_body_needs_no_bytes(tmp_path: Path) -> None:
+    parser = _CountingParser()
+    body = PAGES[0].read_bytes()
+    sha = hashlib.sha256(body).hexdigest()
+    cache = FactsCache(tmp_path / DB, parse=parser)
+    lookup = {"content_type": HTML, "last_modified": None, "as_of": AS_OF, "sha256": sha}
+    assert not cache.known(URL, 200, **lookup)  # type: ignore[arg-type]
+    expected = _extract(cache, body, sha256=sha)
+    cache.close()
+    again = FactsCache(tmp_path / DB, parse=parser)
+    assert again.known(URL, 200, **lookup)  # type: ignore[arg-type]
+    assert _extract(again, b"", sha256=sha) == expected
+    assert not again.known(URL, 404, **lookup)  # type: ignore[arg-type]
+    assert not again.known(URL, 200, **{**lookup, "as_of": dt.date(1999, 1, 1)})  # type: ignore[arg-type]
+    assert parser.calls == 1
 
 
 def test_workers_storing_at_once_lose_nothing(tmp_path: Path) -> None:

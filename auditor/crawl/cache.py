@@ -41,7 +41,7 @@ from typing import Any
 
 from .sqlitefile import DatabaseFormat, is_damaged, open_database
 
-__all__ = ["DATABASE", "CachedResponse", "HttpCache"]
+__all__ = ["DATABASE", "CachedResponse", "HttpCache", "body_sha256"]
 
 # The database's file name under the cache folder.
 DATABASE = "http-cache.sqlite3"
@@ -113,9 +113,9 @@ class CachedResponse:
         return headers
 
 
-def _digest(text: str | bytes) -> str:
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    return hashlib.sha256(data).hexdigest()
+def body_sha256(body: bytes) -> str:
+    """The hash a body is stored under (hex SHA-256)."""
+    return hashlib.sha256(body).hexdigest()
 
 
 class HttpCache:
@@ -123,7 +123,7 @@ class HttpCache:
 
     def __init__(self, root: Path, run_key: str) -> None:
         self.root = root
-        self.run_key = _digest(run_key)[:32]
+        self.run_key = body_sha256(run_key.encode("utf-8"))[:32]
         self.token = ""
         self.resuming = False
         self._connection: sqlite3.Connection | None = None
@@ -217,7 +217,7 @@ class HttpCache:
     ) -> CachedResponse:
         """Keep a response: the body (unless already stored) and the entry, in one transaction."""
         db = self._db()
-        sha = _digest(body) if body else None
+        sha = body_sha256(body) if body else None
         entry = CachedResponse(
             url, status_code, content_type, last_modified, etag, location, sha, truncated, self.token
         )

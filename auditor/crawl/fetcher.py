@@ -12,7 +12,7 @@ import ssl
 import time
 import urllib.request
 import zlib
-from collections.abc import AsyncIterator, Container, Mapping
+from collections.abc import AsyncIterator, Callable, Container, Mapping
 from dataclasses import dataclass, field, replace
 
 import aiohttp
@@ -73,6 +73,10 @@ class FetchResult:
     detail: str = ""
     redirected_off_scope: str | None = None
     truncated: bool = False
+    # The body's hash, as the cache stores it (None without a cache or a body). ``body_elided``: the
+    # body was left in the cache because the caller said it needs only the hash (see ``fetch``).
+    body_sha256: str | None = None
+    body_elided: bool = False
 
     @property
     def ok(self) -> bool:
@@ -446,11 +450,24 @@ class Fetcher:
         if self._session is not None:
             await self._session.close()
 
-    async def fetch(self, url: str, hosts: Container[str], *, verify: bool = True, method: str = "GET") -> FetchResult:
-        """Fetch ``url``, following redirects only inside ``hosts``; never raises for network trouble."""
+    async def fetch(
+        self,
+        url: str,
+        hosts: Container[str],
+        *,
+        verify: bool = True,
+        method: str = "GET",
+        body_needed: Callable[[CachedResponse], bool] | None = None,
+    ) -> FetchResult:
+        """Fetch ``url``, following redirects only inside ``hosts``; never raises for network trouble.
+
+        A response the cache answers (a 304, or a replay) comes back without its body when
+        ``body_needed`` says the caller can do without it: reading and inflating a stored body
+        costs a rerun more than the request.
+        """
         current = url
         for _ in range(defaults.MAX_REDIRECTS + 1):
-            result = await self._fetch_once(current, verify=verify, method=method)
+            result = await self._fetch_once(current, verify=verify, method=method, body_needed=body_needed)
             if result.error or result.status_code not in _REDIRECT_CODES:
                 return result if current == url else replace(result, url=url)
             location = result.detail
@@ -480,8 +497,11 @@ class Fetcher:
         breaker.failures += 1
         breaker.last_error, breaker.last_detail = error, detail
 
-    def _replay(self, url: str, entry: CachedResponse) -> FetchResult | None:
-        body = self.cache.body(entry) if self.cache is not None else None
+    def _replay(
+        self, url: str, entry: CachedResponse, body_needed: Callable[[CachedResponse], bool] | None
+    ) -> FetchResult | None:
+        elided = body_needed is not None and entry.body_sha256 is not None and not body_needed(entry)
+        body = b"" if elided else self.cache.body(entry) if self.cache is not None else None
         if body is None:
             return None
         return FetchResult(
@@ -493,12 +513,16 @@ class Fetcher:
             body=body,
             detail=entry.location,
             truncated=entry.truncated,
+            body_sha256=entry.body_sha256,
+            body_elided=elided,
         )
 
-    async def _fetch_once(self, url: str, *, verify: bool, method: str) -> FetchResult:
+    async def _fetch_once(
+        self, url: str, *, verify: bool, method: str, body_needed: Callable[[CachedResponse], bool] | None
+    ) -> FetchResult:
         cached = self.cache.lookup(url) if self.cache is not None and method == "GET" else None
         if cached is not None and self.cache is not None and self.cache.replayable(cached):
-            replayed = self._replay(url, cached)
+            replayed = self._replay(url, cached, body_needed)
             if replayed is not None:
                 self._stats(url).replayed += 1
                 return replayed
@@ -509,7 +533,7 @@ class Fetcher:
             return FetchResult(url=url, final_url=url, error=breaker.last_error, detail=detail)
         # Built before taking a turn (the first one loads the CA bundle): the delay separates requests, not setup.
         transport = self._transport(verify)
-        request = _Request(url, origin, method, verify, transport, cached)
+        request = _Request(url, origin, method, verify, transport, cached, body_needed)
         try:
             result = await self._attempts(request)
         except _Retryable as exc:
@@ -582,7 +606,7 @@ class Fetcher:
             raise _Retryable(status, _retry_after(headers.get("retry-after")))
         if status == 304 and cached is not None and self.cache is not None:
             stats.not_modified += 1
-            replayed = self._replay(url, self.cache.touch(cached))
+            replayed = self._replay(url, self.cache.touch(cached), request.body_needed)
             if replayed is not None:
                 return replayed
         location = headers.get("location", "")
@@ -606,7 +630,7 @@ class Fetcher:
                 truncated=truncated,
             )
         if self.cache is not None and method == "GET":
-            self.cache.store(
+            entry = self.cache.store(
                 url,
                 status_code=status,
                 content_type=content_type,
@@ -616,6 +640,8 @@ class Fetcher:
                 body=body,
                 truncated=truncated,
             )
+            if entry.body_sha256 is not None and result.body:
+                result = replace(result, body_sha256=entry.body_sha256)
         return result
 
 
@@ -629,6 +655,7 @@ class _Request:
     verify: bool
     transport: httpx.AsyncBaseTransport
     cached: CachedResponse | None
+    body_needed: Callable[[CachedResponse], bool] | None
 
 
 def _backoff(exc: BaseException | None, default: float) -> float:

@@ -34,6 +34,8 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
@@ -45,6 +47,7 @@ __all__ = [
     "SIGNALS",
     "SIGNAL_CONFIDENCE",
     "VIETNAM_TZ",
+    "AsOfWindow",
     "FoundDate",
     "best_date",
     "date_from_url",
@@ -56,6 +59,7 @@ __all__ = [
     "newest",
     "parse_http_date",
     "parse_iso_datetime",
+    "watch_as_of",
 ]
 
 SIGNALS: Final = (
@@ -511,8 +515,50 @@ def _as_date(as_of: dt.date) -> dt.date:
     return as_of.date() if isinstance(as_of, dt.datetime) else as_of
 
 
+@dataclass(slots=True)
+class AsOfWindow:
+    """The reference dates for which every comparison with ``as_of`` made while watching comes out the same.
+
+    Dates are compared with ``as_of`` only to drop future ones and to place two-digit HTTP years, so
+    whatever was found from a text holds for every reference date in ``[since, until)``: next month's
+    audit may reuse the facts of an unchanged page unless a date on it falls in between.
+    """
+
+    since: dt.date = dt.date.min
+    until: dt.date = dt.date.max  # exclusive
+
+    def holds(self, as_of: dt.date) -> bool:
+        return self.since <= as_of < self.until
+
+
+_WATCH: ContextVar[AsOfWindow | None] = ContextVar("as_of_window", default=None)
+
+
+@contextmanager
+def watch_as_of() -> Iterator[AsOfWindow]:
+    """Narrow a window to the reference dates that give the same results as the calls made inside."""
+    window = AsOfWindow()
+    token = _WATCH.set(window)
+    try:
+        yield window
+    finally:
+        _WATCH.reset(token)
+
+
+def _on_or_before(value: dt.date, as_of: dt.date) -> bool:
+    """``value <= as_of``, and the bound that answer sets on ``as_of`` for a watching window."""
+    before = value <= as_of
+    window = _WATCH.get()
+    if window is not None:
+        if before:
+            window.since = max(window.since, value)
+        else:
+            window.until = min(window.until, value)
+    return before
+
+
 def _plausible(value: dt.date, as_of: dt.date) -> bool:
-    return value.year >= MIN_YEAR and value <= as_of
+    return value.year >= MIN_YEAR and _on_or_before(value, as_of)
 
 
 def find_dates(text: str, *, as_of: dt.date, signal_hint: str | None = None) -> list[FoundDate]:
@@ -774,7 +820,7 @@ def parse_http_date(value: str, *, as_of: dt.date) -> dt.date | None:
         return None
     year = int(match.group("y"))
     if len(match.group("y")) == 2:
-        year += 2000 if 2000 + year <= as_of.year else 1900
+        year += 2000 if _on_or_before(dt.date(2000 + year, 1, 1), as_of) else 1900
     h, mi, s = int(match.group("h")), int(match.group("mi")), int(match.group("s") or 0)
     if h > 23 or mi > 59 or s > 59:
         return None
