@@ -158,6 +158,8 @@ async def _audit_agencies(
         await fetcher.aclose()
         if facts is not None:
             facts.close()
+        if cache is not None:
+            cache.flush()
     if facts is None:
         return _Share(list(scorecards), fetcher.stats)
     return _Share(list(scorecards), fetcher.stats, facts.misses, facts.hits)

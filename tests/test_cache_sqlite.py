@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from auditor.crawl.cache import DATABASE, CachedResponse, HttpCache
+from auditor.crawl.cache import DATABASE, TOUCH_BATCH, CachedResponse, HttpCache
 
 PAGES = 300
 
@@ -184,3 +184,42 @@ def test_a_database_damaged_during_a_run_never_fails_the_run(tmp_path: Path) -> 
     again.begin()
     assert not again.resuming
     assert again.entry_count() == 0
+
+
+def test_touches_are_written_in_batches_and_a_resumed_run_replays_them(tmp_path: Path) -> None:
+    first = HttpCache(tmp_path, "month 1")
+    first.begin()
+    entries = [_store(first, f"https://a.gov.vn/{i}", f"<html>{i}</html>".encode(), f'"{i}"') for i in range(3)]
+    first.finish()
+    second = HttpCache(tmp_path, "month 2")
+    second.begin()
+    touched = [second.touch(entry) for entry in entries]
+    assert all(t.token == second.token for t in touched)
+    # Waiting in memory until a batch is full or the process flushes: a kill now loses only these.
+    assert all(HttpCache(tmp_path, "reader").lookup(e.url) == e for e in entries)
+    _store(second, entries[0].url, b"<html>new</html>", '"new"')  # a newer response beats a waiting touch
+    second.flush()
+    resumed = HttpCache(tmp_path, "month 2")
+    resumed.begin()
+    assert resumed.resuming
+    looked_up = [resumed.lookup(e.url) for e in entries]
+    assert all(entry is not None and resumed.replayable(entry) for entry in looked_up)
+    assert [e.etag for e in looked_up if e is not None] == ['"new"', '"1"', '"2"']
+
+
+def test_a_full_batch_of_touches_is_written_at_once(tmp_path: Path) -> None:
+    first = HttpCache(tmp_path, "month 1")
+    first.begin()
+    entries = [_store(first, f"https://a.gov.vn/{i}", b"<html>same</html>") for i in range(TOUCH_BATCH + 1)]
+    second = HttpCache(tmp_path, "month 2")
+    second.begin()
+    for entry in entries:
+        second.touch(entry)
+    reader = HttpCache(tmp_path, "reader")
+
+    def tokens() -> list[str]:
+        return [found.token for e in entries if (found := reader.lookup(e.url)) is not None]
+
+    assert tokens().count(second.token) == TOUCH_BATCH  # the last one waits for the next batch or flush
+    second.finish()
+    assert tokens() == [second.token] * len(entries)

@@ -10,12 +10,15 @@ worker processes of one run write into it at once while readers never wait), wit
   about 6:1 at half the CPU of the default level; an unchanged body is stored once, never rewritten);
 - ``runs``: a row per unfinished run, keyed by a hash of its arguments; holds its token.
 
-Every ``store`` and ``touch`` is its own committed transaction (a body and the entry that points to
-it commit together). With ``synchronous=NORMAL`` a commit writes to the WAL without waiting for the
-disk, so it costs little, and what was committed survives a ``kill -9`` of the process (only a
-power loss may drop the last commits, never corrupt the database). A damaged or foreign database
-file is deleted and recreated empty; files of older layouts in the folder are ignored. ``finish``
-deletes the bodies no entry points to any more (pages whose content changed).
+Every ``store`` is its own committed transaction (a body and the entry that points to it commit
+together). With ``synchronous=NORMAL`` a commit writes to the WAL without waiting for the disk, so
+it costs little, and what was committed survives a ``kill -9`` of the process (only a power loss
+may drop the last commits, never corrupt the database). ``touch`` (a 304 seen) only changes an
+entry's token: touches wait in memory and are written TOUCH_BATCH at a time, and by ``flush``, as a
+commit per 304 was a good part of what a rerun spends. A killed run loses at most the touches still
+waiting; a resumed run asks the server about those pages again instead of replaying them. A damaged
+or foreign database file is deleted and recreated empty; files of older layouts in the folder are
+ignored. ``finish`` deletes the bodies no entry points to any more (pages whose content changed).
 
 A run whose arguments match an unfinished run takes over that run's token: responses stored under
 it are replayed without asking the server (the crawl is deterministic given the same responses, so
@@ -41,7 +44,7 @@ from typing import Any
 
 from .sqlitefile import DatabaseFormat, is_damaged, open_database
 
-__all__ = ["DATABASE", "CachedResponse", "HttpCache", "body_sha256"]
+__all__ = ["DATABASE", "TOUCH_BATCH", "CachedResponse", "HttpCache", "body_sha256"]
 
 # The database's file name under the cache folder.
 DATABASE = "http-cache.sqlite3"
@@ -51,6 +54,8 @@ _APPLICATION_ID = 0x41554454  # "AUDT"
 _FORMAT = 2
 # Fast compression: the cache is written once per fetched page, read back only for 304s and resumes.
 _COMPRESSION = 1
+# Touches written per transaction.
+TOUCH_BATCH = 64
 # Connections a forked child inherited (see HttpCache._db).
 _INHERITED: list[sqlite3.Connection] = []
 
@@ -128,10 +133,11 @@ class HttpCache:
         self.resuming = False
         self._connection: sqlite3.Connection | None = None
         self._owner: tuple[int, int] | None = None  # (process, thread) that opened the connection
+        self._touched: dict[str, tuple[object, ...]] = {}  # url → entry row, not yet written
 
     def __getstate__(self) -> dict[str, Any]:
-        # A worker process opens its own connection (see _db).
-        return {**self.__dict__, "_connection": None, "_owner": None}
+        # A worker process opens its own connection (see _db) and keeps its own touches.
+        return {**self.__dict__, "_connection": None, "_owner": None, "_touched": {}}
 
     def _db(self) -> sqlite3.Connection:
         """This process's (and thread's) connection, opened on first use."""
@@ -170,6 +176,7 @@ class HttpCache:
 
         Also deletes the bodies no entry points to any more (the old content of changed pages).
         """
+        self.flush()
         db = self._db()
         try:
             db.execute("DELETE FROM runs WHERE key = ?", (self.run_key,))
@@ -216,6 +223,7 @@ class HttpCache:
         truncated: bool,
     ) -> CachedResponse:
         """Keep a response: the body (unless already stored) and the entry, in one transaction."""
+        self._touched.pop(url, None)  # the new entry supersedes a touch of the old one
         db = self._db()
         sha = body_sha256(body) if body else None
         entry = CachedResponse(
@@ -242,12 +250,31 @@ class HttpCache:
 
     def touch(self, entry: CachedResponse) -> CachedResponse:
         """Record that this run saw ``entry`` (after a 304): a resumed run may replay it."""
-        current = entry if entry.token == self.token else replace(entry, token=self.token)
+        if entry.token == self.token:
+            return entry
+        current = replace(entry, token=self.token)
+        self._touched[current.url] = _row(current)
+        if len(self._touched) >= TOUCH_BATCH:
+            self.flush()
+        return current
+
+    def flush(self) -> None:
+        """Write the waiting touches in one transaction (a process calls it when its share is done)."""
+        rows, self._touched = list(self._touched.values()), {}
+        if not rows:
+            return
+        db = self._db()
         try:
-            self._db().execute(_PUT_ENTRY, _row(current))
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.executemany(_PUT_ENTRY, rows)
+                db.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
+                raise
         except sqlite3.Error as exc:
             self._write_failed(exc)
-        return current
 
     def entry_count(self) -> int:
         """How many responses are stored (tests watch it to interrupt a run midway)."""
