@@ -50,6 +50,7 @@ class _Phrase:
     category: str
     words: tuple[str, ...]
     length: int
+    second: str = ""  # the second word, checked before the whole phrase is compared
 
 
 class Recogniser:
@@ -84,7 +85,8 @@ class Recogniser:
     @staticmethod
     def _add(index: dict[str, list[_Phrase]], category: str, words: tuple[str, ...]) -> None:
         if words:
-            index.setdefault(words[0], []).append(_Phrase(category, words, len("".join(words))))
+            second = words[1] if len(words) > 1 else ""
+            index.setdefault(words[0], []).append(_Phrase(category, words, len("".join(words)), second))
 
     @staticmethod
     def _add_joined(joined: dict[str, tuple[str, int]], category: str, form: str) -> None:
@@ -93,10 +95,18 @@ class Recogniser:
 
     def _phrases(self, words: tuple[str, ...], index: dict[str, list[_Phrase]]) -> dict[str, _Phrase]:
         best: dict[str, _Phrase] = {}
+        last = len(words) - 1
         for i, word in enumerate(words):
-            for phrase in index.get(word, ()):
-                n = len(phrase.words)
-                if words[i : i + n] == phrase.words:
+            phrases = index.get(word)
+            if phrases is None:
+                continue
+            following = words[i + 1] if i < last else None
+            for phrase in phrases:
+                # Most phrases sharing a first word differ in the second: compare that before slicing.
+                second = phrase.second
+                if not second or (
+                    second == following and (len(phrase.words) == 2 or words[i : i + len(phrase.words)] == phrase.words)
+                ):
                     current = best.get(phrase.category)
                     if current is None or phrase.length > current.length:
                         best[phrase.category] = phrase
@@ -145,8 +155,11 @@ class Recogniser:
         candidates: dict[str, tuple[str, _Phrase]] = {}
         negatives: list[tuple[str, ...]] = []
         text_words = tokens(fold(link.text))
-        for source, value in (("text", link.text), ("title", link.title), ("alt", link.image_alt)):
-            words = tokens(fold(value))
+        for source, words in (
+            ("text", text_words),
+            ("title", tokens(fold(link.title))),
+            ("alt", tokens(fold(link.image_alt))),
+        ):
             if not words:
                 continue
             negatives.append(words)
@@ -159,9 +172,11 @@ class Recogniser:
         path = unquote(f"{parts.path} {parts.query}")
         path_words = tokens(fold(_CAMEL.sub(" ", path)))
         named_by_text = bool(candidates)
-        for source, raw in (("image", image), ("slug", path)):
+        for source, raw, split_words in (
+            ("image", image, tokens(fold(_CAMEL.sub(" ", image))) if image else ()),
+            ("slug", path, path_words),
+        ):
             # "LayYKienDuThao357X50": phrases are read from the split words, joined forms from both.
-            split_words = tokens(fold(_CAMEL.sub(" ", raw)))
             if not split_words:
                 continue
             found = self._phrases(split_words, self._by_first)
