@@ -20,6 +20,8 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A
 MIN_TEXT_COVERAGE = 0.35
 # A page names its category in a short heading or crumb; an article's title merely mentions it.
 MIN_PAGE_COVERAGE = 0.35
+# Headings and crumbs whose matches are remembered per run: list pages repeat theirs page after page.
+MAX_REMEMBERED_PAGES = 4096
 # Link texts of up to this many words ("Xem thêm", "Chi tiết", "icon") say nothing of the target.
 MAX_GENERIC_WORDS = 2
 _SOURCES_BY_STRENGTH = (
@@ -79,6 +81,8 @@ class Recogniser:
                 tokens(form) for phrase in cues.negative for form in {fold(phrase), fold_drop_d(phrase)}
             ]
         self._joined = joined
+        # What match_page found for a (heading, crumb, title): Match is frozen, so a hit is shared safely.
+        self._page_memo: dict[tuple[str | None, str | None, str], tuple[Match, ...]] = {}
         ordered = sorted((j for j in joined if len(j) >= MIN_JOINED), key=len, reverse=True)
         self._joined_re = re.compile("|".join(re.escape(j) for j in ordered), re.ASCII) if ordered else None
 
@@ -198,14 +202,29 @@ class Recogniser:
         breadcrumb ends with its category ("Trang chủ > Thủ tục hành chính") while its heading is the
         article's title, and the crawler weighs the two differently.
         """
+        heading = facts.headings[0] if facts.headings else None
+        crumb = facts.breadcrumb[-1] if facts.breadcrumb else None
+        return self._page_matches(heading, crumb, facts.title if heading is None and crumb is None else "")
+
+    def _page_matches(self, heading: str | None, crumb: str | None, title: str) -> list[Match]:
+        # List pages and their crumbs repeat these strings page after page: remembered (see __init__).
+        key = (heading, crumb, title)
+        found = self._page_memo.get(key)
+        if found is None:
+            found = self._page_memo[key] = self._judge_page(heading, crumb, title)
+            if len(self._page_memo) > MAX_REMEMBERED_PAGES:
+                del self._page_memo[next(iter(self._page_memo))]  # the oldest: memory stays flat
+        return list(found)
+
+    def _judge_page(self, heading: str | None, crumb: str | None, title: str) -> tuple[Match, ...]:
         sources: list[tuple[str, str]] = []
-        if facts.headings:
-            sources.append(("heading", facts.headings[0]))
-        if facts.breadcrumb:
-            sources.append(("breadcrumb", facts.breadcrumb[-1]))
+        if heading is not None:
+            sources.append(("heading", heading))
+        if crumb is not None:
+            sources.append(("breadcrumb", crumb))
         if not sources:
             # "Sở Tài chính - Công khai ngân sách": each part of the title on its own.
-            sources.extend(("page_title", part) for part in re.split(r"\s+[-|:–»]\s+", facts.title) if part)
+            sources.extend(("page_title", part) for part in re.split(r"\s+[-|:–»]\s+", title) if part)
         found: list[Match] = []
         for source, value in sources:
             words = tokens(fold(value))
@@ -214,7 +233,7 @@ class Recogniser:
                 if phrase.length >= MIN_PAGE_COVERAGE * len("".join(words)):
                     self._keep(candidates, category, source, phrase)
             found.extend(m for m in self._resolve(candidates, [words]) if m.category not in {f.category for f in found})
-        return found
+        return tuple(found)
 
     @staticmethod
     def _keep(candidates: dict[str, tuple[str, _Phrase]], category: str, source: str, phrase: _Phrase) -> None:
