@@ -223,3 +223,17 @@ def test_a_full_batch_of_touches_is_written_at_once(tmp_path: Path) -> None:
     assert tokens().count(second.token) == TOUCH_BATCH  # the last one waits for the next batch or flush
     second.finish()
     assert tokens() == [second.token] * len(entries)
+
+
+@pytest.mark.parametrize("damage", [b"", b"\x00" * 40, b"(\xb5/\xfd garbage", None])
+def test_a_damaged_body_is_a_miss_never_an_error(tmp_path: Path, damage: bytes | None) -> None:
+    cache = HttpCache(tmp_path, "run")
+    cache.begin()
+    entry = _store(cache, "https://a.gov.vn/", b"<html>a</html>" * 100)
+    assert cache.body(entry) == b"<html>a</html>" * 100
+    with closing(sqlite3.connect(tmp_path / DATABASE)) as db, db:
+        if damage is None:  # a truncated frame of the real body
+            (data,) = db.execute("SELECT data FROM bodies").fetchone()
+            damage = data[: len(data) // 2]
+        db.execute("UPDATE bodies SET data = ?", (damage,))
+    assert HttpCache(tmp_path, "run").body(entry) is None

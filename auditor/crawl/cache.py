@@ -6,8 +6,9 @@ worker processes of one run write into it at once while readers never wait), wit
 - ``entries``: one response per requested URL (one redirect hop): status, the headers the crawl
   reads, the validators (``ETag``, ``Last-Modified``), the body's hash, and the token of the run
   that stored it;
-- ``bodies``: bodies, content-addressed by SHA-256 and zlib-compressed (level 1: a page compresses
-  about 6:1 at half the CPU of the default level; an unchanged body is stored once, never rewritten);
+- ``bodies``: bodies, content-addressed by SHA-256 and zstd-compressed (level 1: a page compresses
+  about 8:1 in a fifth of the CPU of zlib's fastest level; an unchanged body is stored once, never
+  rewritten);
 - ``runs``: a row per unfinished run, keyed by a hash of its arguments; holds its token.
 
 Every ``store`` is its own committed transaction (a body and the entry that points to it commit
@@ -36,13 +37,18 @@ import hashlib
 import os
 import secrets
 import sqlite3
+import sys
 import threading
-import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from .sqlitefile import DatabaseFormat, is_damaged, open_database
+
+if sys.version_info >= (3, 14):
+    from compression import zstd
+else:
+    from backports import zstd
 
 __all__ = ["DATABASE", "TOUCH_BATCH", "CachedResponse", "HttpCache", "body_sha256"]
 
@@ -51,7 +57,7 @@ DATABASE = "http-cache.sqlite3"
 # Written into the database header: a file without both is foreign (or of an older format) and is
 # recreated. Bump _FORMAT whenever the schema changes.
 _APPLICATION_ID = 0x41554454  # "AUDT"
-_FORMAT = 2
+_FORMAT = 3
 # Fast compression: the cache is written once per fetched page, read back only for 304s and resumes.
 _COMPRESSION = 1
 # Touches written per transaction.
@@ -206,8 +212,8 @@ class HttpCache:
             return b""
         try:
             row = self._db().execute("SELECT data FROM bodies WHERE sha256 = ?", (entry.body_sha256,)).fetchone()
-            return zlib.decompress(row[0]) if row is not None else None
-        except (sqlite3.Error, OSError, zlib.error, TypeError):
+            return zstd.decompress(row[0]) if row is not None else None
+        except (sqlite3.Error, OSError, zstd.ZstdError, ValueError, TypeError):
             return None
 
     def store(
@@ -232,7 +238,7 @@ class HttpCache:
         try:
             compressed = None
             if sha is not None and db.execute("SELECT 1 FROM bodies WHERE sha256 = ?", (sha,)).fetchone() is None:
-                compressed = zlib.compress(body, _COMPRESSION)  # outside the transaction: others wait less
+                compressed = zstd.compress(body, _COMPRESSION)  # outside the transaction: others wait less
             db.execute("BEGIN")
             try:
                 if compressed is not None:
