@@ -616,15 +616,16 @@ _HEAD_MARGIN: Final = 512
 _LONG_BLANK: Final = re.compile(r"[ \t]{16}")
 
 
-def best_date(text: str, *, as_of: dt.date) -> FoundDate | None:
+def best_date(text: str, *, as_of: dt.date, head_checked: bool = False) -> FoundDate | None:
     """The most confident non-reference date of find_dates(text) (the first of equals), or None.
 
     Stops at the first labelled date (no other signal is as confident), so a long text whose
-    date is labelled near the top costs only its head.
+    date is labelled near the top costs only its head. ``head_checked``: the caller has already
+    found that labelled_date_in_head(text) is None, so the head is not read twice.
     """
     as_of = _as_date(as_of)
     text = text[:MAX_SCAN_CHARS]
-    early = labelled_date_in_head(text, as_of=as_of)
+    early = None if head_checked else labelled_date_in_head(text, as_of=as_of)
     if early is not None:
         return early
     best: FoundDate | None = None

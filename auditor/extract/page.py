@@ -230,7 +230,8 @@ def _text_date(raw: str, head: str, as_of: dt.date) -> FoundDate | None:
     if early is not None:
         return early
     text = head if len(head) < MAIN_TEXT_HEAD else _clean_head(raw, MAIN_TEXT_DATE_CHARS)[0]
-    return best_date(text, as_of=as_of)
+    # Both texts start with the same head, where no labelled date was found just above.
+    return best_date(text, as_of=as_of, head_checked=True)
 
 
 def _sectioned(node: LexborNode) -> bool:
@@ -372,6 +373,26 @@ def _first_images(root: LexborNode, anchors: list[LexborNode]) -> dict[int, Lexb
     return firsts
 
 
+_NO_ATTRIBUTES: dict[str, str | None] = {}
+
+
+@lru_cache(maxsize=8192)
+def _described(
+    base: str, href: str, text: str, title: str | None, alt: str | None, src: str | None
+) -> tuple[str, str, str, str, str, str] | None:
+    """A link's URL, text, title, image alt and file name cleaned, and its folded text; None for no URL.
+
+    Menus, side boxes and footers repeat the same anchors on every page of a site: each is worked
+    out once. Bounded, like the caches it replaces, so memory stays flat over a long crawl.
+    """
+    url = _resolve(base, href)
+    if url is None:
+        return None
+    cleaned = _clean(text)
+    image_file = _image_file(src or "") if src is not None or alt is not None else ""
+    return url, cleaned, _clean(title), _clean(alt), image_file, fold(cleaned)
+
+
 def _links(root: LexborNode, base: str, roots: dict[int, str], lengths: dict[int, int]) -> list[Link]:
     links: list[Link] = []
     anchors = root.css("a[href]")
@@ -379,15 +400,22 @@ def _links(root: LexborNode, base: str, roots: dict[int, str], lengths: dict[int
     walked: dict[int, tuple[str, int]] = {}
     for anchor in anchors:
         attributes = anchor.attributes
-        url = _resolve(base, attributes.get("href") or "")
-        if url is None:
-            continue
-        text = _clean(anchor.text(deep=True, separator=" "))
         image = images.get(anchor.mem_id)
-        alt = _clean(image.attributes.get("alt")) if image is not None else ""
-        src = _image_file(image.attributes.get("src") or "") if image is not None else ""
-        title = _clean(attributes.get("title"))
-        folded = fold(text)
+        image_attributes = image.attributes if image is not None else _NO_ATTRIBUTES
+        href = attributes.get("href") or ""
+        # Absolute and root-relative hrefs (menus) resolve against the origin alone: one entry per site.
+        shared = href.lstrip().startswith(("/", "http://", "https://"))
+        described = _described(
+            _origin_cached(base) if shared else base,
+            href,
+            anchor.text(deep=True, separator=" "),
+            attributes.get("title"),
+            image_attributes.get("alt"),
+            image_attributes.get("src"),
+        )
+        if described is None:
+            continue
+        url, text, title, alt, src, folded = described
         if text and folded.strip(" >».…") in _MORE_WORDS:
             context = _box_heading(anchor, lengths)
             if context:
