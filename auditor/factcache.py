@@ -13,9 +13,9 @@ future ones): each entry stores the window of reference dates that give the same
 audit of a page that shows no date in between reuses its facts.
 
 Storage: one SQLite file in the cache folder (a file per page cost more to create than the parse
-saved on this class of machine), a row per key holding the window and the facts as zlib-compressed
-``marshal`` data (read back four times faster than JSON; zlib's checksum turns a damaged row into an
-error before it is read, and the extractor fingerprint covers the Python version). A damaged row is
+saved on this class of machine), a row per key holding the window and the facts as ``marshal`` data
+(read back four times faster than JSON; the extractor fingerprint covers the Python version),
+zstd-compressed with a checksum, which turns a damaged row into an error before it is read. A damaged row is
 ignored and the page parsed; a damaged database is replaced.
 """
 
@@ -27,13 +27,12 @@ import hashlib
 import marshal
 import sqlite3
 import sys
-import zlib
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
 from . import extract, models, textnorm
-from .crawl.cache import body_sha256
+from .crawl.cache import body_sha256, zstd
 from .crawl.sqlitefile import DatabaseFormat, open_database
 from .extract.dates import watch_as_of
 from .extract.page import extract_page
@@ -41,7 +40,7 @@ from .models import Item, Link, PageFacts
 
 __all__ = ["FactsCache", "extractor_fingerprint"]
 
-_FORMAT = 2
+_FORMAT = 3
 _DATABASE_FORMAT = DatabaseFormat(
     0x41554446,  # "AUDF"
     _FORMAT,
@@ -53,6 +52,10 @@ _DATABASE_FORMAT = DatabaseFormat(
 )
 # Rows written per transaction.
 FLUSH_EVERY = 64
+_COMPRESSION: dict[int, int] = {
+    zstd.CompressionParameter.compression_level: 1,
+    zstd.CompressionParameter.checksum_flag: 1,
+}
 # Facts looked up ahead of a bodiless 304 and not yet taken; more means fetches were abandoned.
 MAX_PINNED = 1024
 
@@ -93,12 +96,12 @@ def _encode(facts: PageFacts) -> bytes:
         facts.attachment,
         facts.next_pages,
     )
-    return zlib.compress(marshal.dumps(payload), 1)
+    return zstd.compress(marshal.dumps(payload), options=_COMPRESSION)
 
 
 def _decode(data: bytes) -> PageFacts:
-    # Our own rows in the user's cache folder, never web content; zlib's checksum catches damage first.
-    fields = marshal.loads(zlib.decompress(data))  # noqa: S302
+    # Our own rows in the user's cache folder, never web content; zstd's checksum catches damage first.
+    fields = marshal.loads(zstd.decompress(data))  # noqa: S302
     (url, status, title, headings, crumbs, links, items, page_date, signal, chars, placeholder, missing) = fields[:12]
     attachment, nxt = fields[12:]
     return PageFacts(
@@ -164,7 +167,7 @@ class FactsCache:
             if row is None or not row[0] <= as_of.toordinal() < row[1]:
                 return None
             facts = _decode(row[2])
-        except (sqlite3.Error, ValueError, TypeError, EOFError, zlib.error):
+        except (sqlite3.Error, ValueError, TypeError, EOFError, zstd.ZstdError):
             return None
         return facts if facts.url == url and facts.status_code == status else None
 

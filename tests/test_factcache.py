@@ -5,16 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import marshal
 import multiprocessing
 import sqlite3
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from auditor.config import load_registry
-from auditor.crawl.cache import CachedResponse, HttpCache
+from auditor.crawl.cache import CachedResponse, HttpCache, zstd
 from auditor.demo import sample_target
 from auditor.extract.page import extract_page
 from auditor.factcache import FactsCache
@@ -92,16 +92,26 @@ def test_a_changed_extractor_never_reads_old_entries(tmp_path: Path, monkeypatch
 
 @pytest.mark.parametrize(
     "data",
-    [b"not zlib", zlib.compress(b"[1, 2, 3]"), zlib.compress(json.dumps({"url": 1}).encode()), b""],
-    ids=["garbage", "short-list", "wrong-shape", "empty"],
+    [
+        b"not zstd",
+        zstd.compress(marshal.dumps((1, 2, 3))),
+        zstd.compress(marshal.dumps({"url": 1})),
+        zstd.compress(marshal.dumps(("https://stc.tinh.gov.vn/khac", 200, *[None] * 12))),
+        b"",
+        None,
+    ],
+    ids=["garbage", "short-tuple", "wrong-shape", "other-page", "empty", "one-byte-flipped"],
 )
-def test_a_damaged_row_is_parsed_again_and_replaced(tmp_path: Path, data: bytes) -> None:
+def test_a_damaged_row_is_parsed_again_and_replaced(tmp_path: Path, data: bytes | None) -> None:
     parser = _CountingParser()
     body = PAGES[0].read_bytes()
     first = FactsCache(tmp_path / DB, parse=parser)
     expected = _extract(first, body)
     first.close()
     with sqlite3.connect(tmp_path / DB) as db:
+        if data is None:  # damage inside the compressed frame: zstd's checksum catches it
+            (stored,) = db.execute("SELECT data FROM facts").fetchone()
+            data = stored[:20] + bytes([stored[20] ^ 0x55]) + stored[21:]
         assert db.execute("UPDATE facts SET data = ?", (data,)).rowcount == 1
     again = FactsCache(tmp_path / DB, parse=parser)
     assert _extract(again, body) == expected

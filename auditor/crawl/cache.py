@@ -50,7 +50,7 @@ if sys.version_info >= (3, 14):
 else:
     from backports import zstd
 
-__all__ = ["DATABASE", "TOUCH_BATCH", "CachedResponse", "HttpCache", "body_sha256"]
+__all__ = ["DATABASE", "TOUCH_BATCH", "CachedResponse", "HttpCache", "body_sha256", "zstd"]
 
 # The database's file name under the cache folder.
 DATABASE = "http-cache.sqlite3"
