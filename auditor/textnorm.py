@@ -68,7 +68,7 @@ def _fold_text(text: str, d_replacement: str) -> str:
 
 # Menus and labels repeat on every page of a site, headlines never: a small cache holds the former
 # and fills within the first pages, so memory stays flat however many pages follow.
-_fold_cached = lru_cache(maxsize=8192)(_fold_text)
+_fold_cached = lru_cache(maxsize=4096)(_fold_text)
 
 
 def fold(text: str) -> str:

@@ -28,6 +28,10 @@ class DatabaseFormat:
     schema: Sequence[str]
 
 
+# Page cache per connection, in KiB.
+CACHE_KIB = 256
+
+
 class _Unusable(Exception):
     """The database file is damaged, foreign or of another format: it is to be recreated."""
 
@@ -55,6 +59,9 @@ def _connect(path: Path, form: DatabaseFormat) -> sqlite3.Connection:
     try:
         db.execute("PRAGMA journal_mode = WAL")  # stays set in the file: a no-op once it is
         db.execute("PRAGMA synchronous = NORMAL")
+        # Rows are read and written by primary key, once each per run: a small page cache serves as
+        # well as SQLite's default 2 MB, which every process would hold for each database.
+        db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         if _ours(db, form) is not True:
             # Several processes may open a new database at once: create it under the write lock.
             db.execute("BEGIN IMMEDIATE")

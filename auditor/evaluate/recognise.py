@@ -21,7 +21,7 @@ MIN_TEXT_COVERAGE = 0.35
 # A page names its category in a short heading or crumb; an article's title merely mentions it.
 MIN_PAGE_COVERAGE = 0.35
 # Headings and crumbs whose matches are remembered per run: list pages repeat theirs page after page.
-MAX_REMEMBERED_PAGES = 4096
+MAX_REMEMBERED_PAGES = 1024
 # Link texts of up to this many words ("Xem thêm", "Chi tiết", "icon") say nothing of the target.
 MAX_GENERIC_WORDS = 2
 _SOURCES_BY_STRENGTH = (

@@ -325,13 +325,14 @@ def _resolve(base: str, href: str) -> str | None:
     return _join(base, href)
 
 
-@lru_cache(maxsize=4096)
+# Asked once per link with the page's URL: only the pages being parsed need to be remembered.
+@lru_cache(maxsize=256)
 def _origin_cached(base: str) -> str:
     return _origin(base)
 
 
-# Menu hrefs repeat on every page of a site; bounded so that memory stays flat over a long crawl.
-@lru_cache(maxsize=8192)
+# Reached only for anchors _described has not seen (menus are described once per site): few repeat.
+@lru_cache(maxsize=2048)
 def _join(base: str, href: str) -> str | None:
     """The absolute http(s) URL of a stripped href, without its fragment, or None."""
     try:
