@@ -384,14 +384,13 @@ def _described(
     """A link's URL, text, title, image alt and file name cleaned, and its folded text; None for no URL.
 
     Menus, side boxes and footers repeat the same anchors on every page of a site: each is worked
-    out once. Bounded, like the caches it replaces, so memory stays flat over a long crawl.
+    out once. Bounded, so memory stays flat over a long crawl.
     """
     url = _resolve(base, href)
     if url is None:
         return None
     cleaned = _clean(text)
-    image_file = _image_file(src or "") if src is not None or alt is not None else ""
-    return url, cleaned, _clean(title), _clean(alt), image_file, fold(cleaned)
+    return url, cleaned, _clean(title), _clean(alt), _image_file(src) if src else "", fold(cleaned)
 
 
 def _links(root: LexborNode, base: str, roots: dict[int, str], lengths: dict[int, int]) -> list[Link]:
