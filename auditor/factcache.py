@@ -15,8 +15,8 @@ audit of a page that shows no date in between reuses its facts.
 Storage: one SQLite file in the cache folder (a file per page cost more to create than the parse
 saved on this class of machine), a row per key holding the window and the facts as ``marshal`` data
 (read back four times faster than JSON; the extractor fingerprint covers the Python version),
-zstd-compressed with a checksum, which turns a damaged row into an error before it is read. A damaged row is
-ignored and the page parsed; a damaged database is replaced.
+zstd-compressed with a checksum, which turns a damaged row into an error before it is read. A
+damaged row is ignored and the page parsed; a damaged database is replaced.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
-from . import extract, models, textnorm
-from .crawl.cache import body_sha256, zstd
+from . import extract, models, textnorm, zstd
+from .crawl.cache import body_sha256
 from .crawl.sqlitefile import DatabaseFormat, open_database
 from .extract.dates import watch_as_of
 from .extract.page import extract_page

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from auditor import zstd
 from auditor.config import load_registry
-from auditor.crawl.cache import CachedResponse, HttpCache, zstd
+from auditor.crawl.cache import CachedResponse, HttpCache
 from auditor.demo import sample_target
 from auditor.extract.page import extract_page
 from auditor.factcache import FactsCache

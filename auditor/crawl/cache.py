@@ -37,20 +37,15 @@ import hashlib
 import os
 import secrets
 import sqlite3
-import sys
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from .. import zstd
 from .sqlitefile import DatabaseFormat, is_damaged, open_database
 
-if sys.version_info >= (3, 14):
-    from compression import zstd
-else:
-    from backports import zstd
-
-__all__ = ["DATABASE", "TOUCH_BATCH", "CachedResponse", "HttpCache", "body_sha256", "zstd"]
+__all__ = ["DATABASE", "TOUCH_BATCH", "CachedResponse", "HttpCache", "body_sha256"]
 
 # The database's file name under the cache folder.
 DATABASE = "http-cache.sqlite3"
@@ -134,7 +129,7 @@ class HttpCache:
 
     def __init__(self, root: Path, run_key: str) -> None:
         self.root = root
-        self.run_key = body_sha256(run_key.encode("utf-8"))[:32]
+        self.run_key = hashlib.sha256(run_key.encode("utf-8")).hexdigest()[:32]
         self.token = ""
         self.resuming = False
         self._connection: sqlite3.Connection | None = None
