@@ -15,6 +15,8 @@ import pytest
 from auditor.crawl.cache import DATABASE, TOUCH_BATCH, CachedResponse, HttpCache
 
 PAGES = 300
+# Processes opening one new database together.
+PROCESSES = 6
 
 
 def _body(process: int, page: int) -> bytes:
@@ -237,3 +239,28 @@ def test_a_damaged_body_is_a_miss_never_an_error(tmp_path: Path, damage: bytes |
             damage = data[: len(data) // 2]
         db.execute("UPDATE bodies SET data = ?", (damage,))
     assert HttpCache(tmp_path, "run").body(entry) is None
+
+
+def _open_and_write(root: Path, process: int, together: Any, opened: Any) -> None:
+    """One worker: open the not yet existing cache at the same moment as the others, then store a response."""
+    together.wait(60)
+    cache = HttpCache(root, "run")
+    _store(cache, f"https://s{process}.gov.vn/", b"<html>%d</html>" % process)
+    opened.put(process)
+
+
+def test_processes_creating_the_database_at_once_all_get_it(tmp_path: Path) -> None:
+    # SQLite answered "database is locked" at once to a process switching a brand-new file to WAL
+    # while another did; that worker then ran without its cache (seen in CI).
+    context = multiprocessing.get_context("spawn")
+    for trial in range(8):
+        root = tmp_path / str(trial)
+        together, opened = context.Barrier(PROCESSES), context.Queue()
+        workers = [context.Process(target=_open_and_write, args=(root, p, together, opened)) for p in range(PROCESSES)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=120)
+            assert worker.exitcode == 0
+        assert sorted(opened.get(timeout=5) for _ in workers) == list(range(PROCESSES))
+        assert HttpCache(root, "reader").entry_count() == PROCESSES

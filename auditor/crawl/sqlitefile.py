@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,10 @@ __all__ = ["DatabaseFormat", "is_damaged", "open_database"]
 BUSY_TIMEOUT = 30.0
 # Errors meaning the file is not a usable database (as opposed to a folder that cannot be written).
 _DAMAGED = {sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT}
+# Another connection holds the lock a statement needs.
+_BUSY = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+# Seconds between two attempts to switch a new database to WAL while another process does the same.
+_WAL_RETRY = 0.01
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,25 @@ def is_damaged(exc: sqlite3.Error) -> bool:
     return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _DAMAGED
 
 
+def _use_wal(db: sqlite3.Connection) -> None:
+    """Put the database in WAL mode (it stays set in the file: later connections only read it).
+
+    SQLite answers "database is locked" at once, without waiting for the busy timeout, when another
+    process switches the same new database at that moment: worker processes opening the caches
+    together did, and one of them then ran without its cache. Retried until BUSY_TIMEOUT.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    while True:
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) not in _BUSY or time.monotonic() > deadline:
+                raise
+            time.sleep(_WAL_RETRY)
+
+
 def _ours(db: sqlite3.Connection, form: DatabaseFormat) -> bool | None:
     """True for a database of this format, None for an empty one, False for anything else."""
     application_id = db.execute("PRAGMA application_id").fetchone()[0]
@@ -57,7 +81,7 @@ def _connect(path: Path, form: DatabaseFormat) -> sqlite3.Connection:
     # Autocommit (isolation_level=None): every statement commits unless inside an explicit BEGIN.
     db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
     try:
-        db.execute("PRAGMA journal_mode = WAL")  # stays set in the file: a no-op once it is
+        _use_wal(db)
         db.execute("PRAGMA synchronous = NORMAL")
         # Rows are read and written by primary key, once each per run: a small page cache serves as
         # well as SQLite's default 2 MB, which every process would hold for each database.
