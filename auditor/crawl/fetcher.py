@@ -614,23 +614,14 @@ class Fetcher:
         last_modified = headers.get("last-modified")
         body = b""
         truncated = False
-        if status in _REDIRECT_CODES:
-            result = FetchResult(url=url, final_url=url, status_code=status, detail=location)
-        else:
+        redirect = status in _REDIRECT_CODES
+        if not redirect:
             if method == "GET" and _wanted(content_type, url):
                 body, truncated = await _read_body(response, self.settings.max_page_bytes)
             stats.full += 1
-            result = FetchResult(
-                url=url,
-                final_url=str(response.url) if host_of(str(response.url)) == host_of(url) else url,
-                status_code=status,
-                content_type=content_type,
-                last_modified=last_modified,
-                body=body,
-                truncated=truncated,
-            )
+        sha256 = None
         if self.cache is not None and method == "GET":
-            entry = self.cache.store(
+            sha256 = self.cache.store(
                 url,
                 status_code=status,
                 content_type=content_type,
@@ -639,10 +630,19 @@ class Fetcher:
                 location=location,
                 body=body,
                 truncated=truncated,
-            )
-            if entry.body_sha256 is not None and result.body:
-                result = replace(result, body_sha256=entry.body_sha256)
-        return result
+            ).body_sha256
+        if redirect:
+            return FetchResult(url=url, final_url=url, status_code=status, detail=location)
+        return FetchResult(
+            url=url,
+            final_url=str(response.url) if host_of(str(response.url)) == host_of(url) else url,
+            status_code=status,
+            content_type=content_type,
+            last_modified=last_modified,
+            body=body,
+            truncated=truncated,
+            body_sha256=sha256,  # None for an empty body, as the cache stores it
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,9 +41,14 @@ class _Unusable(Exception):
     """The database file is damaged, foreign or of another format: it is to be recreated."""
 
 
+def _primary_code(exc: sqlite3.Error) -> int:
+    """SQLite's result code without its extended part (SQLITE_BUSY_RECOVERY is SQLITE_BUSY)."""
+    return getattr(exc, "sqlite_errorcode", 0) & 0xFF
+
+
 def is_damaged(exc: sqlite3.Error) -> bool:
     """Whether an error says the file is no (longer a) database."""
-    return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _DAMAGED
+    return _primary_code(exc) in _DAMAGED
 
 
 def _use_wal(db: sqlite3.Connection) -> None:
@@ -60,7 +65,7 @@ def _use_wal(db: sqlite3.Connection) -> None:
                 db.execute("PRAGMA journal_mode = WAL")
             return
         except sqlite3.OperationalError as exc:
-            if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) not in _BUSY or time.monotonic() > deadline:
+            if _primary_code(exc) not in _BUSY or time.monotonic() > deadline:
                 raise
             time.sleep(_WAL_RETRY)
 

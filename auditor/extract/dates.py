@@ -527,9 +527,6 @@ class AsOfWindow:
     since: dt.date = dt.date.min
     until: dt.date = dt.date.max  # exclusive
 
-    def holds(self, as_of: dt.date) -> bool:
-        return self.since <= as_of < self.until
-
 
 _WATCH: ContextVar[AsOfWindow | None] = ContextVar("as_of_window", default=None)
 
