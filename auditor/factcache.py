@@ -40,7 +40,7 @@ from .models import Item, Link, PageFacts
 
 __all__ = ["FactsCache", "extractor_fingerprint"]
 
-_FORMAT = 3
+_FORMAT = 4
 _DATABASE_FORMAT = DatabaseFormat(
     0x41554446,  # "AUDF"
     _FORMAT,
@@ -58,6 +58,12 @@ _COMPRESSION: dict[int, int] = {
 }
 # Facts looked up ahead of a bodiless 304 and not yet taken; more means fetches were abandoned.
 MAX_PINNED = 1024
+# A page's links are stored as one string, fields and links apart by these separators: marshal
+# reads one string far faster than six per link. Text that holds one of them (web content may)
+# is stored field by field instead.
+_FIELD, _LINK = "\x1f", "\x1e"
+# Links rebuilt per process from their stored form: menus and footers repeat on every page.
+MAX_SHARED_LINKS = 2048
 
 
 @cache
@@ -69,6 +75,12 @@ def extractor_fingerprint() -> str:
         digest.update(source.name.encode())
         digest.update(source.read_bytes())
     return digest.hexdigest()
+
+
+@cache
+def _keyed() -> hashlib._Hash:
+    """The key hash with the extractor's fingerprint already fed in: each key copies it."""
+    return hashlib.sha256(extractor_fingerprint().encode())
 
 
 def _ordinal(value: dt.date | None) -> int:
@@ -86,7 +98,7 @@ def _encode(facts: PageFacts) -> bytes:
         facts.title,
         facts.headings,
         facts.breadcrumb,
-        tuple((k.url, k.text, k.title, k.image_alt, k.image_src, k.region) for k in facts.links),
+        _encode_links(facts.links),
         tuple((i.title, i.url, _ordinal(i.date), i.date_signal, i.attachment) for i in facts.items),
         _ordinal(facts.page_date),
         facts.page_date_signal,
@@ -99,7 +111,32 @@ def _encode(facts: PageFacts) -> bytes:
     return zstd.compress(marshal.dumps(payload), options=_COMPRESSION)
 
 
-def _decode(data: bytes) -> PageFacts:
+def _encode_links(links: tuple[Link, ...]) -> str | tuple[tuple[str, ...], ...]:
+    records = [(k.url, k.text, k.title, k.image_alt, k.image_src, k.region) for k in links]
+    joined = _LINK.join(_FIELD.join(record) for record in records)
+    if joined.count(_FIELD) != len(records) * 5 or joined.count(_LINK) != max(len(records) - 1, 0):
+        return tuple(records)
+    return joined
+
+
+def _decode_links(stored: str | tuple[tuple[str, ...], ...], shared: dict[str, Link]) -> tuple[Link, ...]:
+    if not isinstance(stored, str):
+        return tuple(Link(*record) for record in stored)
+    if not stored:
+        return ()
+    links = []
+    for record in stored.split(_LINK):
+        link = shared.get(record)
+        if link is None:
+            if len(shared) >= MAX_SHARED_LINKS:
+                shared.clear()  # memory stays flat; the next pages fill it again
+            link = shared[record] = Link(*record.split(_FIELD))
+        links.append(link)
+    return tuple(links)
+
+
+def _decode(data: bytes, shared: dict[str, Link]) -> PageFacts:
+    """The facts of a stored row; ``shared`` holds the links already rebuilt, reused as they repeat."""
     # Our own rows in the user's cache folder, never web content; zstd's checksum catches damage first.
     fields = marshal.loads(zstd.decompress(data))  # noqa: S302
     (url, status, title, headings, crumbs, links, items, page_date, signal, chars, placeholder, missing) = fields[:12]
@@ -110,7 +147,7 @@ def _decode(data: bytes) -> PageFacts:
         title=title,
         headings=headings,
         breadcrumb=crumbs,
-        links=tuple(Link(*link) for link in links),
+        links=_decode_links(links, shared),
         items=tuple(Item(t, u, _date(d), s, a) for t, u, d, s, a in items),
         page_date=_date(page_date),
         page_date_signal=signal,
@@ -139,6 +176,7 @@ class FactsCache:
         self._broken = False
         self._waiting: dict[bytes, tuple[int, int, bytes]] = {}
         self._pinned: dict[bytes, PageFacts] = {}
+        self._links: dict[str, Link] = {}
         self.hits = 0
         self.misses = 0
 
@@ -152,9 +190,9 @@ class FactsCache:
 
     @staticmethod
     def _key(url: str, status: int, content_type: str, last_modified: str | None, sha256: str) -> bytes:
-        digest = hashlib.sha256(extractor_fingerprint().encode())
-        for part in (url, str(status), content_type, last_modified or "", sha256):
-            digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+        digest = _keyed().copy()
+        parts = (url, str(status), content_type, last_modified or "", sha256, "")
+        digest.update("\0".join(parts).encode("utf-8", "surrogatepass"))
         return digest.digest()
 
     def _load(self, key: bytes, url: str, status: int, as_of: dt.date) -> PageFacts | None:
@@ -166,7 +204,7 @@ class FactsCache:
                 row = db.execute("SELECT since, until, data FROM facts WHERE key = ?", (key,)).fetchone()
             if row is None or not row[0] <= as_of.toordinal() < row[1]:
                 return None
-            facts = _decode(row[2])
+            facts = _decode(row[2], self._links)
         except (sqlite3.Error, ValueError, TypeError, EOFError, zstd.ZstdError):
             return None
         return facts if facts.url == url and facts.status_code == status else None

@@ -138,9 +138,12 @@ class _State:
 
 
 def _is_sitemap_link(link: Link) -> bool:
-    words = tokens(fold(f"{link.text} {link.title} {link.url}"))
-    pairs = set(itertools.pairwise(words)) | {(w,) for w in words}
-    return bool(pairs & _SITEMAP_WORDS)
+    # Each part on its own: a text is folded once per run (textnorm caches it), a URL is ASCII.
+    for part in (link.text, link.title, link.url):
+        words = tokens(fold(part)) if part else ()
+        if words and ({(w,) for w in words} | set(itertools.pairwise(words))) & _SITEMAP_WORDS:
+            return True
+    return False
 
 
 def _label(link: Link) -> str:

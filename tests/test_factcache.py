@@ -19,7 +19,7 @@ from auditor.crawl.cache import CachedResponse, HttpCache
 from auditor.demo import sample_target
 from auditor.extract.page import extract_page
 from auditor.factcache import FactsCache
-from auditor.models import PageFacts
+from auditor.models import Link, PageFacts
 from auditor.pipeline import FETCH_STATS_FILE
 
 from .conftest import ROOT, CliResult, subset_sites
@@ -57,6 +57,26 @@ def test_every_labelled_page_comes_back_equal_from_the_cache(tmp_path: Path) -> 
     assert parser.calls == len(PAGES)
     assert (again.hits, again.misses) == (len(PAGES), 0)
     assert any(f.items and f.links and f.page_date for f in second)
+
+
+@pytest.mark.parametrize("label", ["Văn bản\x1fchỉ đạo", "Góp ý\x1edự thảo", "\x1f\x1e", "", "Lịch công tác"])
+def test_links_come_back_whatever_characters_they_hold(tmp_path: Path, label: str) -> None:
+    # Links are stored as one string with control characters between them; a parser may keep those.
+    links = (
+        Link(f"{URL}/a", label, region="nav"),
+        Link(f"{URL}/b", "x", title=label),
+        Link(f"{URL}/c", image_alt=label, image_src=f"{URL}/{label}.png"),
+        Link(f"{URL}/d"),
+        Link(f"{URL}/a", label, region="nav"),
+    )
+    facts = PageFacts(URL, 200, title=label, links=links)
+    cache = FactsCache(tmp_path / DB, parse=lambda *args, **kwargs: facts)
+    _extract(cache, b"<html></html>")
+    cache.close()
+    again = FactsCache(tmp_path / DB, parse=lambda *args, **kwargs: pytest.fail("parsed again"))
+    # Twice: the second time, links rebuilt for the first are reused.
+    assert [_extract(again, b"<html></html>"), _extract(again, b"<html></html>")] == [facts, facts]
+    assert again.hits == 2
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,7 @@ _SESSION_PARAMS = frozenset(
     }
 )
 _CALENDAR = re.compile(r"(?:^|[/?&=_-])(?:19|20)\d\d[/_-](?:0?[1-9]|1[0-2])(?:[/_-]\d{1,2})?(?:$|[/?&])")
+_PATH_SESSION = re.compile(r";jsessionid=[^/?#]*", re.IGNORECASE)
 _MAX_URL = 2048
 _MAX_QUERY_PARAMS = 8
 
@@ -55,9 +56,14 @@ def normalise(url: str) -> str | None:
         and not (parts.scheme == "https" and port == 443)
     ):
         netloc = f"{netloc}:{port}"
-    path = re.sub(r";jsessionid=[^/?#]*", "", parts.path, flags=re.IGNORECASE) or "/"
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in _SESSION_PARAMS]
-    return urlunsplit((parts.scheme, netloc, path, urlencode(query, doseq=True), ""))
+    path = parts.path
+    if ";" in path:
+        path = _PATH_SESSION.sub("", path)
+    query = ""
+    if parts.query:
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        query = urlencode([(k, v) for k, v in pairs if k.lower() not in _SESSION_PARAMS], doseq=True)
+    return urlunsplit((parts.scheme, netloc, path or "/", query, ""))
 
 
 def in_scope(url: str, hosts: Container[str]) -> bool:

@@ -171,29 +171,38 @@ class Recogniser:
                 if source == "text" and phrase.length < MIN_TEXT_COVERAGE * len("".join(words)):
                     continue
                 self._keep(candidates, category, source, phrase)
-        image = link.image_src.rsplit(".", 1)[0]
+        # A slug or file name is the clue of image-only and "Xem thêm" links; a link with a headline
+        # of its own is judged by that headline, not by the slug made from it.
+        slug_counts = not candidates and len(text_words) <= MAX_GENERIC_WORDS
+        if link.image_src:
+            image = link.image_src.rsplit(".", 1)[0]
+            self._keep_all(candidates, "image", self._split_hits(image))
+        # Most links are headlines that name nothing: their URL is read only when it can count,
+        # as a clue or to veto a match (a negative phrase in the slug).
+        if not slug_counts and not candidates:
+            return []
         parts = urlsplit(link.url)
         path = unquote(f"{parts.path} {parts.query}")
         path_words = tokens(fold(_CAMEL.sub(" ", path)))
-        named_by_text = bool(candidates)
-        for source, raw, split_words in (
-            ("image", image, tokens(fold(_CAMEL.sub(" ", image))) if image else ()),
-            ("slug", path, path_words),
-        ):
-            # "LayYKienDuThao357X50": phrases are read from the split words, joined forms from both.
-            if not split_words:
-                continue
-            found = self._phrases(split_words, self._by_first)
-            for category, phrase in self._joined_hits(split_words + tokens(fold(raw))).items():
-                found.setdefault(category, phrase)
-            for category, phrase in found.items():
-                # A slug or file name is the clue of image-only and "Xem thêm" links; a link with a
-                # headline of its own is judged by that headline, not by the slug made from it.
-                if source == "slug" and (named_by_text or len(text_words) > MAX_GENERIC_WORDS):
-                    continue
-                self._keep(candidates, category, source, phrase)
+        if slug_counts:
+            self._keep_all(candidates, "slug", self._split_hits(path, path_words))
         negatives.append(path_words)
         return self._resolve(candidates, negatives)
+
+    def _split_hits(self, raw: str, split_words: tuple[str, ...] | None = None) -> dict[str, _Phrase]:
+        """Phrases in a slug or file name: "LayYKienDuThao357X50" is read split, joined forms from both."""
+        if split_words is None:
+            split_words = tokens(fold(_CAMEL.sub(" ", raw)))
+        if not split_words:
+            return {}
+        found = self._phrases(split_words, self._by_first)
+        for category, phrase in self._joined_hits(split_words + tokens(fold(raw))).items():
+            found.setdefault(category, phrase)
+        return found
+
+    def _keep_all(self, candidates: dict[str, tuple[str, _Phrase]], source: str, found: dict[str, _Phrase]) -> None:
+        for category, phrase in found.items():
+            self._keep(candidates, category, source, phrase)
 
     def match_page(self, facts: PageFacts) -> list[Match]:
         """Categories a page names itself: by its own heading, its last crumb, or its title.
