@@ -100,6 +100,20 @@ def test_entities_and_bom_are_decoded() -> None:
     assert max(i.date for i in facts.items if i.date) == dt.date(2026, 7, 3)
 
 
+def test_control_characters_are_dropped_from_every_text() -> None:
+    # Stray control characters occur in pasted titles; the xlsx and junit reports (XML) cannot hold them.
+    html = LAYOUT.format(
+        title="Công\x07 khai",
+        main='<h1>Tin\x1b tức</h1><ul class="l"><li><a href="/a1" title="Tiêu\x08 đề">Tin\x01 một</a> 03/07/2026</li>'
+        '<li><a href="/a2"><img src="/i.png" alt="Ả\x02nh"></a> 01/06/2026</li></ul>',
+    )
+    facts = extract_page(BASE, 200, html.encode(), content_type="text/html", as_of=AS_OF)
+    texts = [facts.title, *facts.headings, *(i.title for i in facts.items)]
+    texts += [t for link in facts.links for t in (link.text, link.title, link.image_alt)]
+    assert {"Công khai", "Tin tức", "Tin một", "Tiêu đề", "Ảnh"} <= set(texts)
+    assert not any(ch < " " for text in texts for ch in text)
+
+
 def test_document_table_reads_issue_date_column_not_reference_dates() -> None:
     table = """<table class="vanban"><tr><th>Số ký hiệu</th><th>Ngày ban hành</th><th>Trích yếu</th></tr>
 <tr><td>45/2026/QĐ-UBND</td><td>05/09/2026</td><td><a href="/vb/45">Sửa đổi Quyết định số 12/2020/QĐ-UBND ngày 31/10/2026</a></td></tr>

@@ -200,3 +200,39 @@ def test_each_score_is_explained_by_its_breakdown() -> None:
         assert sum(count for _, count, _, _ in parts.rows) == len(card.findings) - unknown
     html = render_text("html", run)
     assert "Không xác định (không tính vào điểm" in html
+
+
+def test_xlsx_keeps_awkward_text_widths_bold_headers_and_fills() -> None:
+    """Scraped text like an error code, XML or padding reads back unchanged; what XML cannot hold is dropped."""
+    from auditor.report.xlsx_report import STATUS_FILLS
+
+    texts = ("#N/A", "#REF!", 'a < b & c > d "q"', "  padded  ", "line\nbreak", "]]>", "")
+    card = sample_run().scorecards[0]
+    findings = list(card.findings)
+    for i, text in enumerate(texts):
+        findings[i] = dataclasses.replace(findings[i], evidence=Evidence(newest_title=text, link_text=text))
+    run = dataclasses.replace(
+        sample_run(), scorecards=(dataclasses.replace(card, findings=tuple(findings)), *sample_run().scorecards[1:])
+    )
+    data = FORMATS["xlsx"].render(run, "en")
+    assert isinstance(data, bytes)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.properties.creator == "auditor"
+    ranking, sheet = book.worksheets[0], book[card.agency.id]
+    assert [sheet.cell(row=3 + i, column=9).value for i in range(len(texts))] == [*texts[:-1], None]
+    assert all(sheet.cell(row=3 + i, column=9).data_type == "s" for i in range(len(texts) - 1))
+    assert all(c.font.b for row in sheet.iter_rows(max_row=2) for c in row if c.value is not None)
+    assert not any(c.font.b for row in sheet.iter_rows(min_row=3) for c in row)
+    assert all(c.font.b for c in ranking[1])
+    assert not any(c.font.b for c in ranking[2])
+    for i, finding in enumerate(run.scorecards[0].findings, start=3):
+        assert sheet.cell(row=i, column=5).fill.fgColor.rgb == "00" + STATUS_FILLS[finding.status]
+    assert [ranking.column_dimensions[c].width for c in "ABCDEF"] == [8, 18, 48, 18, 10, 18]
+    assert sheet.column_dimensions["H"].width == 50
+    # A control character (a stray one on a page, or an escape in sites.yaml) would make openpyxl refuse the file.
+    bad = dataclasses.replace(findings[0], evidence=Evidence(newest_title="be\x07ll\x1b", link_text=""))
+    named = dataclasses.replace(card.agency, name="Sở\x00 Tài chính")
+    odd = dataclasses.replace(run, scorecards=(dataclasses.replace(card, agency=named, findings=(bad,)),))
+    book = openpyxl.load_workbook(io.BytesIO(FORMATS["xlsx"].render(odd, "en")))  # type: ignore[arg-type]
+    assert book[card.agency.id].cell(row=3, column=9).value == "bell"
+    assert book[card.agency.id].cell(row=1, column=1).value == "Sở Tài chính"

@@ -195,12 +195,20 @@ def is_attachment_url(url: str) -> bool:
     return path.endswith(ATTACHMENT_EXTENSIONS)
 
 
+# Control characters that are not whitespace (str.split() takes \t\n\v\f\r and \x1c-\x1f): pages
+# carry stray ones, and XML, which the xlsx and junit reports are, cannot hold them.
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
+
+
 def _clean(text: str | None) -> str:
-    """Entities decoded, NFC, whitespace collapsed."""
+    """Entities decoded, NFC, control characters dropped, whitespace collapsed."""
     if not text:
         return ""  # most links have no title
+    text = nfc(text)
+    if _CONTROLS.search(text):
+        text = _CONTROLS.sub("", text)
     # str.split() and the regex \s agree on whitespace; split and join is several times faster.
-    return " ".join(nfc(text).split())
+    return " ".join(text.split())
 
 
 # The not-found and placeholder checks read the first 3000 characters of the main text, the

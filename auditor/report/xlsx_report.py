@@ -36,6 +36,8 @@ STATUS_FILLS: dict[Status, str] = {
 }
 _STATUS_COLUMN = 5  # 1-based column of the status in an agency sheet
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+# Characters XML 1.0 cannot carry (openpyxl refuses them): text from sites.yaml or the web may hold them.
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _write_row(sheet: Worksheet, row: int, values: list[Cell], bold: bool = False) -> list[XlCell | MergedCell]:
@@ -45,7 +47,7 @@ def _write_row(sheet: Worksheet, row: int, values: list[Cell], bold: bool = Fals
     for column, value in enumerate(values, start=1):
         cell = sheet.cell(row=row, column=column)
         if isinstance(value, str):
-            cell.value = neutralise(value)
+            cell.value = neutralise(_NOT_IN_XML.sub("", value))
             cell.data_type = "s"  # never a formula, whatever the text
         else:
             cell.value = value
