@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -24,6 +25,10 @@ R = TypeVar("R")
 MAX_DEFAULT_WORKERS = 4
 # Seconds between two progress events of one site: the parent only redraws a progress bar.
 PAGE_EVENT_INTERVAL = 0.25
+# How long the parent waits for worker events before it checks that the workers are alive, and how
+# many it forwards in one turn of its event loop.
+EVENT_WAIT = 0.1
+MAX_EVENTS_AT_ONCE = 256
 
 
 class ProgressSink(Protocol):
@@ -167,25 +172,32 @@ class Workers(Generic[R]):
         loop = asyncio.get_running_loop()
         running = {str(i) for i in range(len(self._groups))}
         while running:
-            event = await loop.run_in_executor(None, self._next_event)
-            if event is None:
-                if all(f.done() for f in self._futures):
-                    break  # a worker died without a word: its future holds the error
-            elif event[0] == "done":
-                running.discard(event[1])
-            elif self._sink is not None:
-                _forward(event, self._agencies, self._sink)
+            events = await loop.run_in_executor(None, self._next_events)
+            if not events and all(f.done() for f in self._futures):
+                break  # a worker died without a word: its future holds the error
+            for event in events:
+                if event[0] == "done":
+                    running.discard(event[1])
+                elif self._sink is not None:
+                    _forward(event, self._agencies, self._sink)
 
-    def _next_event(self) -> tuple[str, str, Any] | None:
-        try:
-            event: tuple[str, str, Any] = self._events.get(timeout=0.1)
-        except queue.Empty:
-            return None
-        return event
+    def _next_events(self) -> list[tuple[str, str, Any]]:
+        """The events waiting, or none after EVENT_WAIT seconds.
+
+        All of them at once: while this process crawls its own share, its event loop takes a turn
+        at forwarding only now and then, and one event a turn fell seconds behind the workers.
+        """
+        events: list[tuple[str, str, Any]] = []
+        with contextlib.suppress(queue.Empty):
+            events.append(self._events.get(timeout=EVENT_WAIT))
+            while len(events) < MAX_EVENTS_AT_ONCE:
+                events.append(self._events.get_nowait())
+        return events
 
     async def __aexit__(self, kind: type[BaseException] | None, *exc: object) -> None:
         if kind is None:
-            self._pool.shutdown(wait=True)
+            # Every result is in: the workers exit on their own while the caller writes its reports.
+            self._pool.shutdown(wait=False)
             self._events.close()
             return
         # Failed or interrupted: no worker may go on crawling behind the caller's back.
