@@ -63,7 +63,7 @@ MAX_PINNED = 1024
 # is stored field by field instead.
 _FIELD, _LINK = "\x1f", "\x1e"
 # Links rebuilt per process from their stored form: menus and footers repeat on every page.
-MAX_SHARED_LINKS = 2048
+MAX_SHARED_LINKS = 4096
 
 
 @cache
@@ -175,7 +175,7 @@ class FactsCache:
         self._db: sqlite3.Connection | None = None
         self._broken = False
         self._waiting: dict[bytes, tuple[int, int, bytes]] = {}
-        self._pinned: dict[bytes, PageFacts] = {}
+        self._pinned: dict[tuple[str, int, str, str | None, str, dt.date], PageFacts] = {}
         self._links: dict[str, Link] = {}
         self.hits = 0
         self.misses = 0
@@ -238,15 +238,15 @@ class FactsCache:
 
         The facts are read now and kept for that ``extract``, so the answer cannot change in between.
         """
-        key = self._key(url, status_code, content_type, last_modified, sha256)
-        if key in self._pinned:
+        asked = (url, status_code, content_type, last_modified, sha256, as_of)
+        if asked in self._pinned:
             return True
-        facts = self._load(key, url, status_code, as_of)
+        facts = self._load(self._key(*asked[:5]), url, status_code, as_of)
         if facts is None:
             return False
         if len(self._pinned) >= MAX_PINNED:
             self._pinned.clear()  # fetches that never came back for their facts
-        self._pinned[key] = facts
+        self._pinned[asked] = facts
         return True
 
     def extract(
@@ -265,8 +265,14 @@ class FactsCache:
         ``sha256`` is the body's hash when the caller has it; a body left out after ``known`` said
         yes is the empty ``body`` with its hash.
         """
-        key = self._key(url, status_code, content_type, last_modified, sha256 or body_sha256(body))
-        facts = self._pinned.pop(key, None) or self._load(key, url, status_code, as_of)
+        sha256 = sha256 or body_sha256(body)
+        # Pinned by ``known`` under its arguments, which identify the key without hashing it again.
+        pinned = self._pinned.pop((url, status_code, content_type, last_modified, sha256, as_of), None)
+        if pinned is not None:
+            self.hits += 1
+            return pinned
+        key = self._key(url, status_code, content_type, last_modified, sha256)
+        facts = self._load(key, url, status_code, as_of)
         if facts is not None:
             self.hits += 1
             return facts

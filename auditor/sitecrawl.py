@@ -480,8 +480,8 @@ class _SiteCrawler:
             if depth == 0:
                 priority = min(priority, _COVERAGE)
                 state.coverage.add(url)
-            elif _is_sitemap_link(link):
-                priority = min(priority, _SITEMAP)
+            elif priority > _SITEMAP and _is_sitemap_link(link):
+                priority = _SITEMAP
             state.push(url, depth + 1, priority)
         if categories_here & self.dated:
             # A list whose items show no date: open a few items to read their own dates.
