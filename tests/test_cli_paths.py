@@ -18,3 +18,17 @@ def test_rules_and_sites_are_found_outside_the_checkout(
     assert result.code == 0, result.stderr
     assert "33 categories" in result.stdout
     assert "34 agencies" in result.stdout
+
+
+def test_the_installed_command_runs_and_its_entry_point_leaves_the_cli_unimported(tmp_path: Path) -> None:
+    # Worker processes import the module the command was started from: it must stay light.
+    import subprocess
+    import sys
+
+    command = Path(sys.executable).parent / "auditor"
+    done = subprocess.run([str(command), "--help"], capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "audit" in done.stdout
+    probe = "import sys, auditor.entry; print(sorted(m for m in ('auditor.cli', 'typer', 'rich') if m in sys.modules))"
+    imported = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert imported.stdout.strip() == "[]"
