@@ -7,15 +7,22 @@ cache) and a rerun on that cache, with the benchmark's limits and measurement. M
 ratios are printed as Markdown and written to ``--results``.
 
     python -m benchmarks.ab BASE_REV [NEW_REV] [--rounds 3] [--sites 34 --pages 300]
+    python -m benchmarks.ab BASE_REV [NEW_REV] --instructions
 
 A revision is anything ``git worktree add`` takes; NEW_REV defaults to the working tree. Both run
 with this checkout's virtual environment (``python -m auditor``, the revision first on PYTHONPATH).
+
+``--instructions`` counts CPU work instead of timing it, which the drift cannot touch: one site (a
+shard of the corpus) audited in one process under valgrind's callgrind, first audit and rerun, each
+less a run with a page budget of 1 (start-up, rules, reports), per page. Counts repeat to within
+about 1 %; about ten minutes per revision. The kernel's share (sockets) is not counted.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import statistics
 import subprocess
@@ -25,13 +32,14 @@ from pathlib import Path
 
 from .corpus import Corpus, generate
 from .measure import run_measured
-from .server import serve
+from .server import ensure_debian_tool, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "benchmarks" / ".work"
 AS_OF = "2026-11-01"
 # The reference crawler's limits, as in the full benchmark's throughput runs.
 LIMITS = ("--crawl", "full", "--per-host-concurrency", "4", "--delay", "0", "--page-budget", "1000")
+_COLLECTED = re.compile(r"Collected : (\d+)")
 
 
 def _checkout(rev: str | None) -> Path:
@@ -65,6 +73,58 @@ def _audit_twice(code: Path, corpus: Corpus, connect: list[str], run_dir: Path) 
         cpu_ms = 1000 * (m.user_s + m.sys_s) / max(pages, 1)
         measured.append({"wall_s": m.wall_s, "cpu_ms_per_page": cpu_ms, "rss_mb": m.peak_rss_kb / 1024})
     return measured
+
+
+def _instructions(code: Path, corpus: Corpus, connect: list[str], run_dir: Path) -> dict[str, float]:
+    """Instructions of one site's first audit and rerun, per page beyond the fixed cost (see the docstring)."""
+    valgrind = ensure_debian_tool("valgrind")
+    shard = ("--workers", "1", "--shard", f"1/{len(corpus.sites)}")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(run_dir), "PYTHONPATH": str(code), "PYTHONHASHSEED": "0"}
+    counts: dict[str, int] = {}
+    pages = 0
+    for step, budget in (("fixed", "1"), ("first", "1000"), ("rerun", "1000")):
+        folder = run_dir / ("fixed" if step == "fixed" else "audit")
+        if step != "rerun":
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+        command = [
+            valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, "-m", "auditor", "audit",
+            "--sites", str(corpus.sites_yaml), "--rules", str(code / "rules"), "--out", str(folder / "run"),
+            "--as-of", AS_OF, "--quiet", *LIMITS[:-1], budget, *shard, *connect,
+        ]  # fmt: skip
+        done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, check=False)
+        found = _COLLECTED.search(done.stderr)
+        if done.returncode != 0 or found is None:
+            raise SystemExit(f"{code}: audit under valgrind exited {done.returncode}:\n{done.stderr[-2000:]}")
+        counts[step] = int(found.group(1))
+        results = json.loads((folder / "run" / "results.json").read_text(encoding="utf-8"))
+        pages = sum(a.get("pages_fetched", 0) for a in results["agencies"])
+        print(f"{code.name} {step}: {counts[step] / 1e9:.3f} G instructions, {pages} pages", file=sys.stderr)
+    fixed = counts["fixed"]
+    return {
+        "fixed_g": fixed / 1e9,
+        "first_m": (counts["first"] - fixed) / max(pages - 1, 1) / 1e6,
+        "rerun_m": (counts["rerun"] - fixed) / max(pages - 1, 1) / 1e6,
+        "pages": pages,
+    }
+
+
+def instructions_report(labels: tuple[str, str], counts: dict[str, dict[str, float]]) -> str:
+    """The Markdown table of ``--instructions``: per page beyond the fixed cost, and new ÷ base."""
+    lines = [
+        "| revision | pages | fixed (G instructions) | first audit (M a page) | rerun (M a page) | first ÷ rerun |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for label in labels:
+        c = counts[label]
+        lines.append(
+            f"| {label} | {c['pages']:.0f} | {c['fixed_g']:.2f} | {c['first_m']:.2f} | {c['rerun_m']:.2f} "
+            f"| {c['first_m'] / c['rerun_m']:.2f}× |"
+        )
+    base, new = (counts[label] for label in labels)
+    ratios = [new[k] / base[k] for k in ("fixed_g", "first_m", "rerun_m")]
+    lines.append(f"| new ÷ base | | {ratios[0]:.2f}× | {ratios[1]:.2f}× | {ratios[2]:.2f}× | |")
+    return "\n".join(lines)
 
 
 def _cell(values: list[float], digits: int = 2) -> str:
@@ -108,14 +168,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--sites", type=int, default=34)
     parser.add_argument("--pages", type=int, default=300)
-    parser.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "results" / "ab.md")
+    parser.add_argument("--results", type=Path, default=None, help="default: results/ab.md (ab-instructions.md)")
+    parser.add_argument("--instructions", action="store_true", help="count instructions under callgrind instead")
     args = parser.parse_args(argv)
     labels = (args.base, args.new or "working tree")
     code = {labels[0]: _checkout(args.base), labels[1]: _checkout(args.new)}
     corpus = generate(WORK, args.sites, args.pages)
     runs: dict[str, list[list[dict[str, float]]]] = {label: [] for label in labels}
+    results = args.results or ROOT / "benchmarks" / "results" / ("ab-instructions.md" if args.instructions else "ab.md")
+    command = f"`python -m benchmarks.ab {' '.join(argv if argv is not None else sys.argv[1:])}`"
     with serve(corpus, WORK / "nginx-ab") as served:
         connect = served.connect_to()
+        if args.instructions:
+            counts = {
+                label: _instructions(code[label], corpus, connect, WORK / "ab" / "count" / str(i))
+                for i, label in enumerate(labels)
+            }
+            return _write(
+                results,
+                f"# Instructions: {labels[1]} against {labels[0]}\n\n{command}: one site of {args.pages} pages, "
+                f"`auditor audit {' '.join(LIMITS)} --workers 1` under callgrind.\n\n"
+                f"{instructions_report(labels, counts)}\n",
+            )
         for round_no in range(args.rounds):
             # Alternate which revision goes first, so neither always follows the other.
             for label in labels if round_no % 2 == 0 else labels[::-1]:
@@ -124,14 +198,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 runs[label].append(pair)
                 walls = ", ".join(f"{p['wall_s']:.1f} s" for p in pair)
                 print(f"round {round_no + 1} {label}: first audit, rerun {walls}", file=sys.stderr)
-    text = (
-        f"# A/B: {labels[1]} against {labels[0]}\n\n"
-        f"`python -m benchmarks.ab {' '.join(argv if argv is not None else sys.argv[1:])}`: "
+    return _write(
+        results,
+        f"# A/B: {labels[1]} against {labels[0]}\n\n{command}: "
         f"{len(corpus.sites)} sites × {args.pages} pages, `auditor audit {' '.join(LIMITS)}`, "
-        f"{args.rounds} rounds alternating; medians (min–max).\n\n{report(labels, runs)}\n"
+        f"{args.rounds} rounds alternating; medians (min–max).\n\n{report(labels, runs)}\n",
     )
-    args.results.parent.mkdir(parents=True, exist_ok=True)
-    args.results.write_text(text, encoding="utf-8")
+
+
+def _write(path: Path, text: str) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
     print(text)
     return 0
 

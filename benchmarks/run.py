@@ -336,10 +336,11 @@ def _profile(harness: Harness, main: Corpus, results: Results) -> None:
     if not py_spy.exists():
         print("installing py-spy (profiling only)...", file=sys.stderr)
         subprocess.run([sys.executable, "-m", "pip", "install", "-q", "py-spy"], check=True)
-    print("profile: one auditor full run under py-spy", file=sys.stderr)
+    print("profile: one auditor full run under py-spy, every process", file=sys.stderr)
     raw = harness.plan.work / "profile.raw.txt"
     with serve(main, harness.plan.work / "nginx-main") as served:
-        wrapper = [str(py_spy), "record", "--rate", "250", "--nolineno", "--format", "raw", "--output", str(raw), "--"]
+        wrapper = [str(py_spy), "record", "--subprocesses", "--rate", "250", "--nolineno", "--format", "raw"]
+        wrapper += ["--output", str(raw), "--"]
         harness.auditor(served, "full", label="auditor full, py-spy", wrapper=wrapper, counted=False)
     results.profile = summarise_profile(raw.read_text(encoding="utf-8"))
 

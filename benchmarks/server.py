@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .corpus import Corpus
 
-__all__ = ["Served", "ensure_nginx", "free_ports", "serve"]
+__all__ = ["Served", "ensure_debian_tool", "ensure_nginx", "free_ports", "serve"]
 
 ADDRESS = "127.0.0.1"
 # Responses carry Vietnamese HTML under .aspx paths, as the "/portal/Pages" platform serves them.
@@ -64,21 +64,27 @@ _SERVER = """\
 """
 
 
-def ensure_nginx() -> str:
-    """The nginx binary; installed from Debian's packages when missing (the harness runs as root)."""
-    found = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
+def ensure_debian_tool(binary: str, package: str | None = None) -> str:
+    """The path of ``binary``; its Debian package is installed when it is missing (the harness runs as root)."""
+    package = package or binary
+    found = shutil.which(binary) or next((p for p in (f"/usr/sbin/{binary}",) if Path(p).exists()), None)
     if found:
         return found
     if os.geteuid() != 0:
-        raise SystemExit("nginx is missing: install it with `apt-get install -y nginx` (needs root)")
-    print("installing nginx from Debian's packages (apt-get)...", file=sys.stderr)
+        raise SystemExit(f"{binary} is missing: install it with `apt-get install -y {package}` (needs root)")
+    print(f"installing {package} from Debian's packages (apt-get)...", file=sys.stderr)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "nginx"], check=True, env=env)
-    found = shutil.which("nginx") or "/usr/sbin/nginx"
+    subprocess.run(["apt-get", "install", "-y", "-qq", package], check=True, env=env)
+    found = shutil.which(binary) or f"/usr/sbin/{binary}"
     if not Path(found).exists():
-        raise SystemExit("apt-get installed nginx but no nginx binary was found")
+        raise SystemExit(f"apt-get installed {package} but no {binary} binary was found")
     return found
+
+
+def ensure_nginx() -> str:
+    """The nginx binary, installed from Debian's packages when missing."""
+    return ensure_debian_tool("nginx")
 
 
 def free_ports(count: int) -> list[int]:
