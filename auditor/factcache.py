@@ -28,7 +28,7 @@ import marshal
 import sqlite3
 import sys
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from . import extract, models, textnorm, zstd
@@ -77,10 +77,10 @@ def extractor_fingerprint() -> str:
     return digest.hexdigest()
 
 
-@cache
-def _keyed() -> hashlib._Hash:
+@lru_cache(maxsize=1)
+def _keyed(fingerprint: str) -> hashlib._Hash:
     """The key hash with the extractor's fingerprint already fed in: each key copies it."""
-    return hashlib.sha256(extractor_fingerprint().encode())
+    return hashlib.sha256(fingerprint.encode())
 
 
 def _ordinal(value: dt.date | None) -> int:
@@ -190,7 +190,7 @@ class FactsCache:
 
     @staticmethod
     def _key(url: str, status: int, content_type: str, last_modified: str | None, sha256: str) -> bytes:
-        digest = _keyed().copy()
+        digest = _keyed(extractor_fingerprint()).copy()
         parts = (url, str(status), content_type, last_modified or "", sha256, "")
         digest.update("\0".join(parts).encode("utf-8", "surrogatepass"))
         return digest.digest()

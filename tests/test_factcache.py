@@ -105,7 +105,11 @@ def test_anything_extraction_depends_on_makes_a_new_entry(tmp_path: Path, change
 def test_a_changed_extractor_never_reads_old_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     parser = _CountingParser()
     body = PAGES[0].read_bytes()
-    _extract(FactsCache(tmp_path / DB, parse=parser), body)
+    for _ in range(2):  # the same extractor: parsed once
+        cache = FactsCache(tmp_path / DB, parse=parser)
+        _extract(cache, body)
+        cache.close()
+    assert parser.calls == 1
     monkeypatch.setattr("auditor.factcache.extractor_fingerprint", lambda: "another extractor")
     _extract(FactsCache(tmp_path / DB, parse=parser), body)
     assert parser.calls == 2
