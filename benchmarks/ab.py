@@ -15,7 +15,7 @@ with this checkout's virtual environment (``python -m auditor``, the revision fi
 ``--instructions`` counts CPU work instead of timing it, which the drift cannot touch: one site (a
 shard of the corpus) audited in one process under valgrind's callgrind, first audit and rerun, each
 less a run with a page budget of 1 (start-up, rules, reports), per page. Counts repeat to within
-about 1 %; about ten minutes per revision. The kernel's share (sockets) is not counted.
+about 1–2 %; about ten minutes per revision. The kernel's share (sockets) is not counted.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def _instructions(code: Path, corpus: Corpus, connect: list[str], run_dir: Path)
     shard = ("--workers", "1", "--shard", f"1/{len(corpus.sites)}")
     env = {"PATH": "/usr/bin:/bin", "HOME": str(run_dir), "PYTHONPATH": str(code), "PYTHONHASHSEED": "0"}
     counts: dict[str, int] = {}
-    pages = 0
+    pages: dict[str, int] = {}
     for step, budget in (("fixed", "1"), ("first", "1000"), ("rerun", "1000")):
         folder = run_dir / ("fixed" if step == "fixed" else "audit")
         if step != "rerun":
@@ -98,14 +98,17 @@ def _instructions(code: Path, corpus: Corpus, connect: list[str], run_dir: Path)
             raise SystemExit(f"{code}: audit under valgrind exited {done.returncode}:\n{done.stderr[-2000:]}")
         counts[step] = int(found.group(1))
         results = json.loads((folder / "run" / "results.json").read_text(encoding="utf-8"))
-        pages = sum(a.get("pages_fetched", 0) for a in results["agencies"])
-        print(f"{code.name} {step}: {counts[step] / 1e9:.3f} G instructions, {pages} pages", file=sys.stderr)
-    fixed = counts["fixed"]
+        pages[step] = sum(a.get("pages_fetched", 0) for a in results["agencies"])
+        print(f"{code.name} {step}: {counts[step] / 1e9:.3f} G instructions, {pages[step]} pages", file=sys.stderr)
+
+    def per_page(step: str) -> float:
+        return (counts[step] - counts["fixed"]) / max(pages[step] - pages["fixed"], 1) / 1e6
+
     return {
-        "fixed_g": fixed / 1e9,
-        "first_m": (counts["first"] - fixed) / max(pages - 1, 1) / 1e6,
-        "rerun_m": (counts["rerun"] - fixed) / max(pages - 1, 1) / 1e6,
-        "pages": pages,
+        "fixed_g": counts["fixed"] / 1e9,
+        "first_m": per_page("first"),
+        "rerun_m": per_page("rerun"),
+        "pages": pages["first"],
     }
 
 
