@@ -1,5 +1,5 @@
 """python -m auditor: the same as the auditor command."""
 
-from .cli import main
+from .entry import main
 
 main()

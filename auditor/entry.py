@@ -10,6 +10,8 @@ from __future__ import annotations
 
 def main() -> None:
     """Run the command line (see :func:`auditor.cli.main`)."""
+    from . import gctune
     from .cli import main as run
 
+    gctune.settle()  # after the imports: see auditor.gctune
     run()

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Generic, Protocol, TypeVar
 
+from . import gctune
 from .hostgroups import host_groups
 from .models import Agency, Scorecard
 
@@ -121,6 +122,7 @@ def _forward(event: tuple[str, str, Any], agencies: Mapping[str, Agency], sink: 
 
 
 def _job(job: Callable[..., R], index: int, group: tuple[Agency, ...], *args: Any) -> R:
+    gctune.settle()  # the job's code and arguments are loaded by now: see auditor.gctune
     try:
         return job(group, *args)
     finally:
