@@ -52,35 +52,37 @@ class _Phrase:
     category: str
     words: tuple[str, ...]
     length: int
-    second: str = ""  # the second word, checked before the whole phrase is compared
+    second: str = ""  # the word that must follow the first: see Recogniser._paired
 
 
 class Recogniser:
     """Every category's cues compiled once per run."""
 
     def __init__(self, categories: tuple[Category, ...]) -> None:
-        self._by_first: dict[str, list[_Phrase]] = {}
-        self._title_by_first: dict[str, list[_Phrase]] = {}
+        by_first: dict[str, list[_Phrase]] = {}
+        title_by_first: dict[str, list[_Phrase]] = {}
         self._negative: dict[str, list[tuple[str, ...]]] = {}
         joined: dict[str, tuple[str, int]] = {}
         for category in categories:
             cues = category.cues
             for label in cues.labels:
                 for form in {fold(label), fold_drop_d(label)}:
-                    self._add(self._by_first, category.id, tokens(form))
-                    self._add(self._title_by_first, category.id, tokens(form))
+                    self._add(by_first, category.id, tokens(form))
+                    self._add(title_by_first, category.id, tokens(form))
                     self._add_joined(joined, category.id, "".join(tokens(form)))
             for slug in cues.slugs:
                 words = tokens(fold(slug))
-                self._add(self._by_first, category.id, words)
+                self._add(by_first, category.id, words)
                 self._add_joined(joined, category.id, "".join(words))
             for title in cues.titles:
                 for form in {fold(title), fold_drop_d(title)}:
-                    self._add(self._title_by_first, category.id, tokens(form))
+                    self._add(title_by_first, category.id, tokens(form))
             self._negative[category.id] = [
                 tokens(form) for phrase in cues.negative for form in {fold(phrase), fold_drop_d(phrase)}
             ]
         self._joined = joined
+        self._by_pair = self._paired(by_first)
+        self._title_by_pair = self._paired(title_by_first)
         # What match_page found for a (heading, crumb, title): Match is frozen, so a hit is shared safely.
         self._page_memo: dict[tuple[str | None, str | None, str], tuple[Match, ...]] = {}
         ordered = sorted((j for j in joined if len(j) >= MIN_JOINED), key=len, reverse=True)
@@ -97,20 +99,32 @@ class Recogniser:
         if len(form) >= MIN_WHOLE_WORD and form not in joined:
             joined[form] = (category, len(form))
 
-    def _phrases(self, words: tuple[str, ...], index: dict[str, list[_Phrase]]) -> dict[str, _Phrase]:
+    @staticmethod
+    def _paired(index: dict[str, list[_Phrase]]) -> dict[str, dict[str, list[_Phrase]]]:
+        """Phrases by first word, then by the word that must follow it ("" when none is needed).
+
+        Each list keeps the phrases a text can match there in their original order, one-word
+        phrases among them: a common first word ("quy", "van") begins dozens of phrases, and most
+        texts match none of them past that word.
+        """
+        paired: dict[str, dict[str, list[_Phrase]]] = {}
+        for first, phrases in index.items():
+            by_second = paired[first] = {"": [p for p in phrases if not p.second]}
+            for second in {p.second for p in phrases if p.second}:
+                by_second[second] = [p for p in phrases if p.second in ("", second)]
+        return paired
+
+    def _phrases(self, words: tuple[str, ...], index: dict[str, dict[str, list[_Phrase]]]) -> dict[str, _Phrase]:
         best: dict[str, _Phrase] = {}
         last = len(words) - 1
         for i, word in enumerate(words):
-            phrases = index.get(word)
-            if phrases is None:
+            by_second = index.get(word)
+            if by_second is None:
                 continue
-            following = words[i + 1] if i < last else None
-            for phrase in phrases:
-                # Most phrases sharing a first word differ in the second: compare that before slicing.
-                second = phrase.second
-                if not second or (
-                    second == following and (len(phrase.words) == 2 or words[i : i + len(phrase.words)] == phrase.words)
-                ):
+            phrases = by_second.get(words[i + 1]) if i < last else None
+            for phrase in by_second[""] if phrases is None else phrases:
+                n = len(phrase.words)
+                if n <= 2 or words[i : i + n] == phrase.words:
                     current = best.get(phrase.category)
                     if current is None or phrase.length > current.length:
                         best[phrase.category] = phrase
@@ -167,7 +181,7 @@ class Recogniser:
             if not words:
                 continue
             negatives.append(words)
-            for category, phrase in self._phrases(words, self._by_first).items():
+            for category, phrase in self._phrases(words, self._by_pair).items():
                 if source == "text" and phrase.length < MIN_TEXT_COVERAGE * len("".join(words)):
                     continue
                 self._keep(candidates, category, source, phrase)
@@ -195,7 +209,7 @@ class Recogniser:
             split_words = tokens(fold(_CAMEL.sub(" ", raw)))
         if not split_words:
             return {}
-        found = self._phrases(split_words, self._by_first)
+        found = self._phrases(split_words, self._by_pair)
         for category, phrase in self._joined_hits(split_words + tokens(fold(raw))).items():
             found.setdefault(category, phrase)
         return found
@@ -238,7 +252,7 @@ class Recogniser:
         for source, value in sources:
             words = tokens(fold(value))
             candidates: dict[str, tuple[str, _Phrase]] = {}
-            for category, phrase in self._phrases(words, self._title_by_first).items():
+            for category, phrase in self._phrases(words, self._title_by_pair).items():
                 if phrase.length >= MIN_PAGE_COVERAGE * len("".join(words)):
                     self._keep(candidates, category, source, phrase)
             found.extend(m for m in self._resolve(candidates, [words]) if m.category not in {f.category for f in found})
