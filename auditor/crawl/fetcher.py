@@ -200,16 +200,32 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self,
         session: aiohttp.ClientSession,
         *,
-        verify: ssl.SSLContext,
+        verify: bool,
         resolve: Container[str] | None = None,
         plain_http: bool = False,
     ) -> None:
         self._session = session
-        self._ssl = verify
+        self._verify = verify
+        self._ssl: ssl.SSLContext | None = None
         self._resolve = resolve
         # The bundled sample portal speaks plain HTTP for every host, whatever scheme its links use.
         self._plain_http = plain_http
         self._proxies: dict[tuple[str, str], str | None] = {}
+        self._timeouts: dict[tuple[float | None, float | None], aiohttp.ClientTimeout] = {}
+
+    def _tls(self) -> ssl.SSLContext:
+        """The TLS context, made on the first HTTPS request: loading the CA bundle takes about 0.1 s."""
+        if self._ssl is None:
+            self._ssl = httpx.create_ssl_context(verify=self._verify)
+        return self._ssl
+
+    def _timeout(self, timeout: Mapping[str, float | None]) -> aiohttp.ClientTimeout:
+        """aiohttp's timeouts for httpx's (one object per distinct pair: every request of a run has the same)."""
+        key = (timeout.get("connect"), timeout.get("read"))
+        made = self._timeouts.get(key)
+        if made is None:
+            made = self._timeouts[key] = aiohttp.ClientTimeout(connect=key[0], sock_connect=key[0], sock_read=key[1])
+        return made
 
     def _proxy(self, url: httpx.URL) -> str | None:
         if self._resolve is not None:
@@ -225,7 +241,6 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             raise _NotInResolveMap(f"host {url.host!r} is not in the resolve map", request=request)
         if self._plain_http and url.scheme == "https":
             url = url.copy_with(scheme="http")
-        timeout = request.extensions.get("timeout", {})
         try:
             response = await self._session.request(
                 request.method,
@@ -234,11 +249,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                     (name.decode(), value.decode(request.headers.encoding)) for name, value in request.headers.raw
                 ],
                 allow_redirects=False,
-                ssl=self._ssl,
+                ssl=self._tls() if url.scheme == "https" else True,  # True: aiohttp's default, unused over HTTP
                 proxy=self._proxy(url),
-                timeout=aiohttp.ClientTimeout(
-                    connect=timeout.get("connect"), sock_connect=timeout.get("connect"), sock_read=timeout.get("read")
-                ),
+                timeout=self._timeout(request.extensions.get("timeout", {})),
             )
         except _AIOHTTP_ERRORS as exc:
             raise _transport_error(exc, request) from exc
@@ -390,12 +403,15 @@ class Fetcher:
         self._session: aiohttp.ClientSession | None = None
         self._transports: dict[bool, AiohttpTransport] = {}
         self._cookies = httpx.Cookies()
-        self._headers = {
-            "Accept": "*/*",
-            "Accept-Encoding": "gzip, deflate",  # only encodings decoded here under the decompression cap
-            "Accept-Language": "vi,en;q=0.5",
-            "User-Agent": settings.user_agent,
-        }
+        # Built once: httpx.Request copies a Headers object's list, where it would normalise a dict's.
+        self._headers = httpx.Headers(
+            {
+                "Accept": "*/*",
+                "Accept-Encoding": "gzip, deflate",  # only encodings decoded here under the decompression cap
+                "Accept-Language": "vi,en;q=0.5",
+                "User-Agent": settings.user_agent,
+            }
+        )
         self._timeouts = httpx.Timeout(
             connect=settings.connect_timeout,
             read=settings.read_timeout,
@@ -414,8 +430,8 @@ class Fetcher:
     def _transport(self, verify: bool) -> AiohttpTransport:
         """The transport of one TLS verify mode, made on first use (inside the event loop, as aiohttp needs).
 
-        Both share the run's session and its pool; the TLS context is made once per mode because
-        loading the CA bundle is slow.
+        Both share the run's session and its pool; each makes its TLS context on its first HTTPS
+        request, once (see ``AiohttpTransport._tls``).
         """
         transport = self._transports.get(verify)
         if transport is None:
@@ -428,7 +444,7 @@ class Fetcher:
                 )
             transport = self._transports[verify] = AiohttpTransport(
                 self._session,
-                verify=httpx.create_ssl_context(verify=verify),
+                verify=verify,
                 resolve=self._resolve or None,
                 plain_http=self._plain_http,
             )
@@ -531,7 +547,6 @@ class Fetcher:
         if breaker is not None and breaker.open:
             detail = f"{breaker.failures} failures in a row, not retried: {breaker.last_detail}"
             return FetchResult(url=url, final_url=url, error=breaker.last_error, detail=detail)
-        # Built before taking a turn (the first one loads the CA bundle): the delay separates requests, not setup.
         transport = self._transport(verify)
         request = _Request(url, origin, method, verify, transport, cached, body_needed)
         try:
@@ -578,7 +593,11 @@ class Fetcher:
 
     def _build(self, request: _Request) -> httpx.Request:
         """The httpx request: default headers, the cache's validators, and cookies the site has set."""
-        headers = self._headers if request.cached is None else {**self._headers, **request.cached.validators}
+        headers = self._headers
+        validators = request.cached.validators if request.cached is not None else None
+        if validators:
+            headers = headers.copy()
+            headers.update(validators)
         built = httpx.Request(request.method, request.url, headers=headers, extensions={"timeout": self._timeouts})
         if self._cookies.jar:
             self._cookies.set_cookie_header(built)
