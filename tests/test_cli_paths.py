@@ -32,3 +32,16 @@ def test_the_installed_command_runs_and_its_entry_point_leaves_the_cli_unimporte
     probe = "import sys, auditor.entry; print(sorted(m for m in ('auditor.cli', 'typer', 'rich') if m in sys.modules))"
     imported = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert imported.stdout.strip() == "[]"
+
+
+def test_a_worker_s_share_of_the_code_loads_no_terminal_code() -> None:
+    # What a worker process imports to audit its share: httpx's own CLI (rich, click) stays out.
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, auditor.pipeline, auditor.workers, httpx; httpx.Request('GET', 'http://example.gov.vn/');"
+        " print(sorted(m for m in ('auditor.cli', 'typer', 'rich', 'click', 'httpx._main') if sys.modules.get(m)))"
+    )
+    imported = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert imported.stdout.strip() == "[]"
