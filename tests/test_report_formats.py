@@ -9,9 +9,11 @@ from __future__ import annotations
 import asyncio
 import csv
 import dataclasses
+import datetime
 import io
 import json
 import os
+import zipfile
 from functools import cache
 from pathlib import Path
 
@@ -26,7 +28,7 @@ from auditor.errors import ConfigError
 from auditor.models import AuditRun, Evidence, Status
 from auditor.pipeline import AuditOptions, audit, default_settings, write_reports
 from auditor.report import FORMATS, ReportContext
-from auditor.report.common import breakdown
+from auditor.report.common import breakdown, report_order
 from auditor.report.load import load_results
 from auditor.report.schema_file import SCHEMA_TEXT
 from auditor.sample import SAMPLE_AS_OF
@@ -236,3 +238,43 @@ def test_xlsx_keeps_awkward_text_widths_bold_headers_and_fills() -> None:
     book = openpyxl.load_workbook(io.BytesIO(FORMATS["xlsx"].render(odd, "en")))  # type: ignore[arg-type]
     assert book[card.agency.id].cell(row=3, column=9).value == "bell"
     assert book[card.agency.id].cell(row=1, column=1).value == "Sở Tài chính"
+
+
+def test_xlsx_every_sheet_keeps_its_layout_styles_and_fixed_timestamps() -> None:
+    """Every sheet, not just one: names in report order, frozen headers, widths, bold headers, status
+    fills and text as text; and the package carries the run's date, never the time it was written."""
+    from auditor.report.xlsx_report import STATUS_FILLS
+
+    run = sample_run()
+    data = FORMATS["xlsx"].render(run, "en")
+    assert isinstance(data, bytes)
+    assert data == FORMATS["xlsx"].render(run, "en")
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        assert {info.date_time for info in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    midnight = datetime.datetime.combine(run.as_of, datetime.time())
+    assert (book.properties.created, book.properties.modified) == (midnight, midnight)
+    cards = report_order(run)
+    assert book.sheetnames == ["Ranking", *(card.agency.id for card in cards)]
+
+    ranking = book.worksheets[0]
+    assert ranking.freeze_panes == "A2"
+    assert [ranking.column_dimensions[c].width for c in "ABCDEF"] == [8, 18, 48, 18, 10, 18]
+    assert [c.value for c in ranking["B"][1:]] == [card.agency.id for card in cards]
+    assert all(c.font.b for c in ranking[1])
+    assert not any(c.font.b for c in ranking["A"][1:])
+
+    widths = [14, 30, 24, 36, 16, 12, 40, 50, 40, 40, 8, 12, 40, 24]
+    for card, sheet in zip(cards, book.worksheets[1:], strict=True):
+        assert sheet.freeze_panes == "A3"
+        assert [sheet.column_dimensions[chr(ord("A") + i)].width for i in range(len(widths))] == widths
+        assert (sheet.max_row, sheet.max_column) == (2 + len(card.findings), len(widths))
+        assert all(c.font.b for c in (*sheet[1][:3], *sheet[2]))
+        cells = [c for row in sheet.iter_rows(min_row=3) for c in row]
+        assert not any(c.font.b for c in cells)
+        assert all(c.data_type == "s" for c in cells if isinstance(c.value, str))
+        assert [c.value for c in sheet["A"][2:]] == [card.agency.id] * len(card.findings)
+        assert [c.value for c in sheet["K"][2:]] == [f.weight for f in card.findings]  # numbers stay numbers
+        # The status column, and only it, is filled, in its finding's colour.
+        assert [c.fill.fgColor.rgb for c in sheet["E"][2:]] == ["00" + STATUS_FILLS[f.status] for f in card.findings]
+        assert all(c.fill.fill_type is None for c in cells if c.column != 5)
