@@ -51,10 +51,15 @@ def _checkout(rev: str | None) -> Path:
     """
     folder = ROOT
     if rev is not None:
-        folder = WORK / "ab" / "src" / rev.replace("/", "_")
+        # Named by the commit, not by what was typed: a branch or HEAD moves, a worktree of it would not.
+        commit = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--verify", "--short=12", f"{rev}^{{commit}}"],
+            check=True, capture_output=True, text=True,
+        ).stdout.strip()  # fmt: skip
+        folder = WORK / "ab" / "src" / commit
         if not folder.exists():
             folder.parent.mkdir(parents=True, exist_ok=True)
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(folder), rev], check=True)
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(folder), commit], check=True)
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(folder / "auditor")], check=True)
     return folder
 
