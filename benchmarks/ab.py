@@ -15,7 +15,7 @@ with this checkout's virtual environment (``python -m auditor``, the revision fi
 ``--instructions`` counts CPU work instead of timing it, which the drift cannot touch: one site (a
 shard of the corpus) audited in one process under valgrind's callgrind, first audit and rerun, each
 less a run with a page budget of 1 (start-up, rules, reports), per page. Counts repeat to within
-about 1–2 %; about twelve minutes per revision. The kernel's share (sockets) is not counted.
+about 1–2 %; five to twelve minutes per revision. The kernel's share (sockets) is not counted.
 """
 
 from __future__ import annotations
