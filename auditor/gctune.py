@@ -10,8 +10,8 @@ __all__ = ["settle"]
 # millions of short-lived objects (words, links, dates) and few reference cycles, so the default's
 # frequent passes found little: at 10,000 the collector's share of a rerun fell from about 7 % of
 # its CPU to under 3 % (gc.callbacks, 1,500 pages). The price is the cycles that wait longer to be
-# freed: about 3 MB more peak RSS per process (one process, 10,200 pages: 117.4-118.0 -> 120.7 MB;
-# 120.0 at 3,000), the same at any number of pages.
+# freed: about 3 MB more peak RSS per process at 10,200 pages (one process: 117.4-118.0 -> 120.7 MB;
+# 120.0 at a threshold of 3,000), none measurable at 1,500 pages.
 YOUNG_THRESHOLD = 10_000
 
 
