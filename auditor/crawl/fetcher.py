@@ -14,6 +14,7 @@ import urllib.request
 import zlib
 from collections.abc import AsyncIterator, Callable, Container, Mapping
 from dataclasses import dataclass, field, replace
+from http.cookiejar import CookieJar
 
 import aiohttp
 import httpx
@@ -187,6 +188,18 @@ class _AiohttpStream(httpx.AsyncByteStream):
         self._response.release()
 
 
+def _header_text(value: bytes) -> str:
+    """A header value as aiohttp takes it (a str it sends as UTF-8): the same bytes whenever they are UTF-8.
+
+    Each value on its own: ``httpx.Headers.encoding`` picks one encoding for all of them, and keeps
+    it once read, even after a header is added.
+    """
+    try:
+        return value.decode()
+    except UnicodeDecodeError:
+        return value.decode("latin-1")
+
+
 class AiohttpTransport(httpx.AsyncBaseTransport):
     """httpx's transport interface over a shared aiohttp session.
 
@@ -245,9 +258,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             response = await self._session.request(
                 request.method,
                 yarl.URL(str(url), encoded=True),  # httpx has already quoted it
-                headers=[
-                    (name.decode(), value.decode(request.headers.encoding)) for name, value in request.headers.raw
-                ],
+                headers=[(name.decode(), _header_text(value)) for name, value in request.headers.raw],
                 allow_redirects=False,
                 ssl=self._tls() if url.scheme == "https" else True,  # True: aiohttp's default, unused over HTTP
                 proxy=self._proxy(url),
@@ -597,10 +608,12 @@ class Fetcher:
         validators = request.cached.validators if request.cached is not None else None
         if validators:
             headers = headers.copy()
-            headers.update(validators)
+            # As bytes: httpx encodes a str value as ASCII and raises on anything else, and a server may
+            # send any bytes. httpx read them as UTF-8 whenever they were, so UTF-8 gives back its bytes.
+            headers.update({name.encode(): value.encode() for name, value in validators.items()})
         built = httpx.Request(request.method, request.url, headers=headers, extensions={"timeout": self._timeouts})
         if self._cookies.jar:
-            self._cookies.set_cookie_header(built)
+            _add_cookies(self._cookies.jar, built)
         return built
 
     async def _request(self, request: _Request) -> FetchResult:
@@ -675,6 +688,21 @@ class _Request:
     transport: httpx.AsyncBaseTransport
     cached: CachedResponse | None
     body_needed: Callable[[CachedResponse], bool] | None
+
+
+def _add_cookies(jar: CookieJar, request: httpx.Request) -> None:
+    """The Cookie header the jar holds for ``request``, as UTF-8 bytes.
+
+    Not ``httpx.Cookies.set_cookie_header``: it encodes the header as ASCII once the request's
+    headers were read as ASCII, and a site may set a cookie with any bytes (httpx read them as
+    UTF-8 whenever they were), which would fail the whole audit.
+    """
+    # No headers: reading them would fix their encoding as ASCII. The jar takes the host from the URL.
+    probe = urllib.request.Request(str(request.url), method=request.method)  # noqa: S310 - never opened
+    jar.add_cookie_header(probe)
+    cookie = probe.get_header("Cookie")
+    if cookie:
+        request.headers.update({b"Cookie": cookie.encode()})
 
 
 def _backoff(exc: BaseException | None, default: float) -> float:
