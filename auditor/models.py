@@ -94,6 +94,8 @@ class SiteStatus(StrEnum):
     SERVER_ERROR = "server_error"
     ROBOTS_DISALLOWED = "robots_disallowed"
     NOT_HTML = "not_html"
+    # The auditor itself failed on this site (a bug to report); the rest of the audit went on.
+    AUDIT_ERROR = "audit_error"
 
 
 @dataclass(frozen=True, slots=True)

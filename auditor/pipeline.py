@@ -19,10 +19,10 @@ from .crawl.cache import HttpCache
 from .crawl.fetcher import Fetcher, FetchStats
 from .errors import OutputError
 from .evaluate.recognise import Recogniser
-from .evaluate.verdict import judge_site
+from .evaluate.verdict import SiteCrawl, judge_site
 from .factcache import FactsCache
 from .history import prepare
-from .models import Agency, AuditRun, CrawlSettings, Registry, RuleSet, Scorecard
+from .models import Agency, AuditRun, CrawlSettings, Registry, RuleSet, Scorecard, SiteStatus
 from .report import FORMATS, ReportContext
 from .report.context import Waiver
 from .score import score_findings
@@ -70,6 +70,9 @@ class AuditOptions:
 # do not all hold their crawl state and connections at once.
 SITES_PER_REQUEST_SLOT = 4
 
+# Characters of an exception's message kept in a site's detail (it may quote web content).
+MAX_ERROR_TEXT = 300
+
 # Extracted facts, in the HTTP cache's folder (see ``auditor.factcache``).
 FACTS_FILE = "facts.sqlite3"
 
@@ -111,16 +114,29 @@ async def _audit_agency(
     if observer is not None:
         observer.site_started(agency)
     obligations = rules.obligations(agency, options.as_of)
-    crawl = await crawl_site(
-        agency, obligations, recogniser, fetcher, options.settings, options.as_of, observer, extract, known
-    )
-    findings = judge_site(obligations, crawl, options.as_of)
+    try:
+        crawl = await crawl_site(
+            agency, obligations, recogniser, fetcher, options.settings, options.as_of, observer, extract, known
+        )
+        findings = judge_site(obligations, crawl, options.as_of)
+    except Exception as exc:  # a site the auditor fails on is data, never the end of the run
+        crawl = SiteCrawl(SiteStatus.AUDIT_ERROR, _internal_error(exc), {}, (), False)
+        findings = judge_site(obligations, crawl, options.as_of)
     score, scored = score_findings(findings)
     pages = sum(1 for p in crawl.pages.values() if not p.robots_blocked)
     scorecard = Scorecard(agency, crawl.site_status, crawl.site_detail, findings, score, scored, pages)
     if observer is not None:
         observer.site_finished(scorecard)
     return scorecard
+
+
+def _internal_error(exc: Exception) -> str:
+    """What the report says of an exception that ended one site's audit: enough to file the bug."""
+    where = exc.__traceback__
+    while where is not None and where.tb_next is not None:
+        where = where.tb_next
+    place = f" at {Path(where.tb_frame.f_code.co_filename).name}:{where.tb_lineno}" if where is not None else ""
+    return f"internal error{place}: {type(exc).__name__}: {str(exc)[:MAX_ERROR_TEXT]}"
 
 
 @dataclass(frozen=True)

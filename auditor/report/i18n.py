@@ -60,6 +60,10 @@ REASONS: dict[str, tuple[str, str]] = {
         "Redirects outside the audit's scope",
     ),
     "connection_reset": ("Kết nối bị ngắt", "Connection reset"),
+    "audit_error": (
+        "Lỗi của công cụ kiểm tra ở trang này (xin báo lại cho nhóm phát triển)",
+        "The auditor failed on this site (a bug: please report it)",
+    ),
 }
 
 _WORDS: dict[str, tuple[str, str]] = {

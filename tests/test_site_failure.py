@@ -1,0 +1,69 @@
+"""A site the auditor itself fails on is that site's unknown findings; the rest of the audit goes on."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from auditor import sitecrawl
+from auditor.config import load_registry, load_rules
+from auditor.crawl.urls import host_of
+from auditor.demo import sample_target
+from auditor.models import AuditRun, SiteStatus, Status
+from auditor.pipeline import AuditOptions, audit, default_settings
+from auditor.report import FORMATS
+from auditor.sample import SAMPLE_AS_OF
+
+from .conftest import ROOT
+
+FULL = load_registry(ROOT / "sites.yaml")
+REGISTRY = replace(FULL, agencies=tuple(a for a in FULL.agencies if a.id in ("stc", "sgtvt", "thuannam")))
+RULES = load_rules(ROOT / "rules", province=REGISTRY.province.id)
+FAILING = "sgtvt"
+
+
+def _audit() -> AuditRun:
+    with sample_target(REGISTRY) as target:
+        options = AuditOptions(
+            as_of=SAMPLE_AS_OF,
+            settings=default_settings(delay=0.0, per_host_concurrency=4, retries=0),
+            resolve=target.resolve,
+            plain_http=True,
+        )
+        return asyncio.run(audit(REGISTRY, RULES, options))
+
+
+def test_an_exception_on_one_site_is_its_unknown_findings_and_the_others_are_audited(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    healthy = {card.agency.id: card for card in _audit().scorecards}
+    failing_host = host_of(next(a.url for a in REGISTRY.agencies if a.id == FAILING))
+    extract = sitecrawl.extract_page
+
+    def broken(url: str, *args: Any, **kwargs: Any) -> Any:
+        if host_of(url) == failing_host:
+            raise KeyError("a bug the auditor has on this site's pages")
+        return extract(url, *args, **kwargs)
+
+    monkeypatch.setattr(sitecrawl, "extract_page", broken)
+    run = _audit()
+    cards = {card.agency.id: card for card in run.scorecards}
+
+    failed = cards[FAILING]
+    assert failed.site_status is SiteStatus.AUDIT_ERROR
+    assert "internal error at test_site_failure.py" in failed.site_reason
+    assert "KeyError" in failed.site_reason
+    assert failed.findings
+    assert {f.status for f in failed.findings} == {Status.UNKNOWN}
+    assert {f.reason for f in failed.findings} == {"audit_error"}
+    assert healthy[FAILING].site_status is SiteStatus.REACHABLE  # it was the bug, not the site
+    for agency_id, card in cards.items():
+        if agency_id != FAILING:
+            assert card == healthy[agency_id]
+    for name, fmt in FORMATS.items():
+        rendered = fmt.render(run, "vi")
+        assert rendered, name
+    assert "Lỗi của công cụ kiểm tra" in str(FORMATS["html"].render(run, "vi"))
