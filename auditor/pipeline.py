@@ -27,7 +27,7 @@ from .report import FORMATS, ReportContext
 from .report.context import Waiver
 from .score import score_findings
 from .sitecrawl import CrawlObserver, FactsLookup, PageExtractor, crawl_site, parse_page
-from .workers import Workers, partition, worker_sender
+from .workers import Workers, discard_prestarted, partition, worker_sender
 
 __all__ = [
     "FETCH_STATS_FILE",
@@ -231,6 +231,7 @@ def audit_in_workers(
     """
     groups = partition(registry.agencies, options.workers, lambda a: a.page_budget or options.settings.page_budget)
     if len(groups) <= 1:
+        discard_prestarted()  # one group: this process audits it alone
         return asyncio.run(audit(registry, rules, options, observer))
     cache = _open_cache(registry, rules, options)
     per_worker = max(1, -(-options.settings.global_concurrency // len(groups)))

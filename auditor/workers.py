@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -12,13 +13,23 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
 from . import gctune
 from .hostgroups import host_groups
 from .models import Agency, Scorecard
 
-__all__ = ["EventSender", "ProgressSink", "Workers", "default_workers", "partition", "worker_sender"]
+__all__ = [
+    "EventSender",
+    "ProgressSink",
+    "Workers",
+    "default_workers",
+    "discard_prestarted",
+    "partition",
+    "prestart",
+    "worker_sender",
+]
 
 R = TypeVar("R")
 
@@ -130,6 +141,76 @@ def _job(job: Callable[..., R], index: int, group: tuple[Agency, ...], *args: An
         _events.put(("done", str(index), None))
 
 
+@dataclass(frozen=True)
+class _Prestarted:
+    """Worker processes started before the command read its arguments (see prestart)."""
+
+    count: int
+    pool: ProcessPoolExecutor
+    events: Any
+    processes: tuple[multiprocessing.process.BaseProcess, ...]
+
+    def end(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for process in self.processes:
+            process.terminate()  # at once: a worker still importing would make this process wait at exit
+
+
+_prestarted: _Prestarted | None = None
+
+
+def _pool(processes: int) -> tuple[ProcessPoolExecutor, Any]:
+    context = multiprocessing.get_context("spawn")
+    events = context.Queue()
+    pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_init_worker, initargs=(events,))
+    return pool, events
+
+
+def prestart(processes: int, *modules: str) -> None:
+    """Start ``processes`` worker processes now, each importing ``modules``; :class:`Workers` takes them over.
+
+    The command calls it before it imports its own modules and reads its arguments, registry and
+    rules (about a second): a worker spawned after that starts crawling as much later than the
+    parent, which then waits for it at the end. Workers not taken over are ended by
+    :func:`discard_prestarted`, or with this process (see _orphaned).
+    """
+    global _prestarted
+    if processes < 1 or _prestarted is not None:
+        return
+    before = set(multiprocessing.active_children())
+    pool, events = _pool(processes)
+    for _ in range(processes):
+        # One task each: the pool spawns a process per task while none is idle.
+        pool.submit(_import, modules)
+    spawned = tuple(p for p in multiprocessing.active_children() if p not in before)
+    _prestarted = _Prestarted(processes, pool, events, spawned)
+
+
+def _import(modules: tuple[str, ...]) -> None:
+    for name in modules:
+        importlib.import_module(name)
+
+
+def discard_prestarted() -> None:
+    """End the prestarted workers if no :class:`Workers` took them over."""
+    global _prestarted
+    if _prestarted is not None:
+        _prestarted.end()
+        _prestarted = None
+
+
+def _take_prestarted(processes: int) -> tuple[ProcessPoolExecutor, Any] | None:
+    """The prestarted pool and its event queue if it has exactly ``processes`` workers; any other is ended."""
+    global _prestarted
+    early, _prestarted = _prestarted, None
+    if early is None:
+        return None
+    if early.count == processes:
+        return early.pool, early.events
+    early.end()
+    return None
+
+
 class Workers(Generic[R]):
     """``job(group, *args)`` for each group in a process of its own, while the caller's event loop goes on.
 
@@ -148,11 +229,8 @@ class Workers(Generic[R]):
     ) -> None:
         self._job, self._groups, self._args, self._sink = job, groups, args, sink
         self._agencies = {a.id: a for group in groups for a in group}
-        context = multiprocessing.get_context("spawn")
-        self._events = context.Queue()
-        self._pool = ProcessPoolExecutor(
-            max(1, len(groups)), mp_context=context, initializer=_init_worker, initargs=(self._events,)
-        )
+        processes = max(1, len(groups))
+        self._pool, self._events = _take_prestarted(processes) or _pool(processes)
         self._futures: list[Future[R]] = []
         self._forwarding: asyncio.Task[None] | None = None
 

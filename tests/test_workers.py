@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
+import os
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
 
+from auditor import workers
 from auditor.config import load_registry, load_rules
 from auditor.demo import sample_target
+from auditor.entry import _workers_to_prestart
 from auditor.hostgroups import host_groups
 from auditor.models import Agency, Scorecard
 from auditor.pipeline import SITES_PER_REQUEST_SLOT, AuditOptions, audit_in_workers, default_settings
 from auditor.sample import SAMPLE_AS_OF
-from auditor.workers import Workers, partition
+from auditor.workers import Workers, default_workers, partition
 
 from .conftest import ROOT, CliResult, make_agency, subset_sites
 
@@ -83,6 +90,78 @@ def test_an_error_in_a_worker_reaches_the_caller() -> None:
     with pytest.raises(ValueError, match="site b broke the worker"):
         asyncio.run(_in_workers(groups))
     assert asyncio.run(_in_workers(groups[:1])) == [1]
+
+
+# A module nothing the worker runs imports: present in a worker only if prestart imported it.
+MARKER = "tabnanny"
+
+
+def _marker_job(group: tuple[Agency, ...]) -> tuple[bool, int]:
+    return MARKER in sys.modules, os.getpid()
+
+
+async def _markers(groups: list[list[Agency]]) -> list[tuple[bool, int]]:
+    async with Workers(_marker_job, groups, (), None) as workers:
+        return await workers.results()
+
+
+def test_prestarted_workers_are_taken_over_and_others_are_ended() -> None:
+    one = [[make_agency("a", "https://a.gov.vn/")]]
+    two = [*one, [make_agency("b", "https://b.gov.vn/")]]
+    assert asyncio.run(_markers(one)) == [(False, ANY)]  # a worker of its own: the marker is not loaded
+
+    workers.prestart(1, MARKER)
+    [(marked, pid)] = asyncio.run(_markers(one))
+    assert marked  # the prestarted process ran the job
+    assert pid != os.getpid()
+
+    # Prestarted for one worker, asked for two: those are ended, two fresh ones do the work.
+    before = set(multiprocessing.active_children())
+    workers.prestart(1, MARKER)
+    early = set(multiprocessing.active_children()) - before
+    assert len(early) == 1
+    assert asyncio.run(_markers(two)) == [(False, ANY), (False, ANY)]
+    for process in early:
+        process.join(timeout=10)
+        assert not process.is_alive()
+
+
+def test_prestarted_workers_the_audit_does_not_need_are_ended_at_once() -> None:
+    before = set(multiprocessing.active_children())
+    workers.prestart(2, MARKER)
+    early = set(multiprocessing.active_children()) - before
+    assert len(early) == 2
+    started = time.monotonic()
+    workers.discard_prestarted()
+    for process in early:
+        process.join(timeout=10)
+        assert not process.is_alive()
+    assert time.monotonic() - started < 10
+    workers.discard_prestarted()  # nothing left: a no-op
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["audit", "--workers", "3"], 2),
+        (["audit", "--sites", "s.yaml", "--workers=4"], 3),
+        (["demo", "--workers", "2"], 1),
+        (["audit", "--workers", "1"], 0),
+        (["audit"], default_workers() - 1),
+        (["demo"], default_workers() - 1),
+        # Whatever the CLI rejects or that audits nothing starts none.
+        (["audit", "--workers", "0"], 0),
+        (["audit", "--workers", "65"], 0),
+        (["audit", "--workers", "many"], 0),
+        (["audit", "--workers"], default_workers() - 1),
+        (["audit", "--help", "--workers", "3"], 0),
+        (["report", "--workers", "3"], 0),
+        (["rules", "validate"], 0),
+        ([], 0),
+    ],
+)
+def test_the_command_prestarts_the_workers_its_arguments_ask_for(args: list[str], expected: int) -> None:
+    assert _workers_to_prestart(args) == expected
 
 
 class _Recorder:
