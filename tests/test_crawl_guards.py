@@ -108,3 +108,23 @@ def test_the_report_says_when_robots_txt_was_overridden(tmp_path: Path) -> None:
         assert card.site_status.value == "reachable"
         assert "robots.txt not obeyed" in card.site_reason
         assert "disallows 1 of the pages read" in card.site_reason
+
+
+def test_links_and_redirects_httpx_would_refuse_never_stop_the_audit(tmp_path: Path) -> None:
+    # Hostile or broken markup: a control character in an href, redirects to a port that is no
+    # number and to a path with a control character. Each used to raise out of the crawl.
+    links = (
+        '<a href="/tin\x1btuc">Tin tức</a><a href="/cu">Cũ</a><a href="/cu-2">Cũ 2</a><a href="/van-ban">Văn bản</a>'
+    )
+    routes = {
+        (HOST, "/"): lambda n: Reply(body=f"<html><body><main>{links}</main></body></html>".encode()),
+        (HOST, "/cu"): lambda n: Reply(302, b"", {"Location": f"http://{HOST}:abc/"}),
+        (HOST, "/cu-2"): lambda n: Reply(302, b"", {"Location": "/moi\x7f"}),
+        (HOST, "/van-ban"): lambda n: Reply(body=PAGE),
+    }
+    with serve(routes) as server:
+        run = _audit(tmp_path, server, mode="full")
+        asked = {seen.path for seen in server.seen}
+    assert run.scorecards[0].site_status.value == "reachable"
+    assert {"/", "/cu", "/cu-2", "/van-ban"} <= asked
+    assert not any("\x1b" in path or "\x7f" in path or "moi" in path for path in asked)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from auditor.crawl.fetcher import Fetcher, FetchResult
+from auditor.crawl.urls import normalise
 from auditor.pipeline import default_settings
 
 from .servers import Reply, closed_port, serve
@@ -107,3 +110,41 @@ def test_body_is_capped() -> None:
         result = asyncio.run(go(server.port))
     assert result.truncated
     assert len(result.body) == 1_000_000
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        "http://site.gov.vn:abc/",  # a port that is no number
+        "/tin-tuc\x7f",  # a control character
+    ],
+)
+def test_a_redirect_httpx_cannot_follow_is_a_bad_redirect(location: str) -> None:
+    routes = {("site.gov.vn", "/"): lambda n: Reply(302, b"", {"Location": location})}
+    with serve(routes) as server:
+        result = _fetch(server.connect_map("site.gov.vn"), "http://site.gov.vn/")
+    assert result.error == "bad_redirect"
+    assert result.detail == location
+
+
+@pytest.mark.parametrize("url", ["http://site.gov.vn/a\x00b", "http://site.gov.vn/\x1b[31m", "http://xn--/"])
+def test_a_url_httpx_refuses_to_send_is_a_bad_url(url: str) -> None:
+    result = _fetch({"site.gov.vn": ("127.0.0.1", closed_port()), "xn--": ("127.0.0.1", closed_port())}, url)
+    assert result.error == "bad_url"
+    assert result.detail
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://site.gov.vn/a\x00b", None),
+        ("http://site.gov.vn/\x1b[31m", None),
+        ("http://site.gov.vn/x\x7f", None),
+        ("http://site.gov.vn/a\tb", "http://site.gov.vn/ab"),  # urlsplit drops tabs, as browsers do
+        ("http://[::1]:8080/a#top", "http://[::1]:8080/a"),
+        ("http://[2001:DB8::1]/", "http://[2001:db8::1]/"),
+        ("HTTP://Site.Gov.VN:80/x", "http://site.gov.vn/x"),
+    ],
+)
+def test_normalise_drops_what_no_server_serves_and_keeps_ipv6_brackets(url: str, expected: str | None) -> None:
+    assert normalise(url) == expected

@@ -91,6 +91,10 @@ class _Retryable(Exception):
         self.retry_after = retry_after
 
 
+class _BadURL(Exception):
+    """A URL httpx refuses to send (normalise lets through what servers may still answer)."""
+
+
 class _NotInResolveMap(httpx.ConnectError):
     """A host the ``--connect-to`` map does not name: refused, never looked up."""
 
@@ -498,7 +502,10 @@ class Fetcher:
             if result.error or result.status_code not in _REDIRECT_CODES:
                 return result if current == url else replace(result, url=url)
             location = result.detail
-            target = normalise(str(httpx.URL(current).join(location))) if location else None
+            try:
+                target = normalise(str(httpx.URL(current).join(location))) if location else None
+            except (httpx.InvalidURL, UnicodeError):  # a bad port, a control character, a bad IDNA label
+                target = None
             if target is None:
                 return FetchResult(
                     url=url,
@@ -562,6 +569,8 @@ class Fetcher:
         request = _Request(url, origin, method, verify, transport, cached, body_needed)
         try:
             result = await self._attempts(request)
+        except _BadURL as exc:
+            return FetchResult(url=url, final_url=url, error="bad_url", detail=str(exc))
         except _Retryable as exc:
             # A server that answers, even with an error, is not failing at the connection: no breaker.
             return FetchResult(url=url, final_url=url, status_code=exc.status)
@@ -611,7 +620,10 @@ class Fetcher:
             # As bytes: httpx encodes a str value as ASCII and raises on anything else, and a server may
             # send any bytes. httpx read them as UTF-8 whenever they were, so UTF-8 gives back its bytes.
             headers.update({name.encode(): value.encode() for name, value in validators.items()})
-        built = httpx.Request(request.method, request.url, headers=headers, extensions={"timeout": self._timeouts})
+        try:
+            built = httpx.Request(request.method, request.url, headers=headers, extensions={"timeout": self._timeouts})
+        except (httpx.InvalidURL, UnicodeError) as exc:  # UnicodeError: idna's, for a host name it refuses
+            raise _BadURL(str(exc)) from None
         if self._cookies.jar:
             _add_cookies(self._cookies.jar, built)
         return built

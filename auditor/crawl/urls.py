@@ -25,6 +25,9 @@ _SESSION_PARAMS = frozenset(
 )
 _CALENDAR = re.compile(r"(?:^|[/?&=_-])(?:19|20)\d\d[/_-](?:0?[1-9]|1[0-2])(?:[/_-]\d{1,2})?(?:$|[/?&])")
 _PATH_SESSION = re.compile(r";jsessionid=[^/?#]*", re.IGNORECASE)
+# Control characters: no server's URL holds one, and httpx refuses to send a URL that does. urlsplit
+# has already dropped tab, CR and LF.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _MAX_URL = 2048
 _MAX_QUERY_PARAMS = 8
 
@@ -50,6 +53,8 @@ def normalise(url: str) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > _MAX_URL:
         return None
     netloc = parts.hostname.lower()
+    if ":" in netloc:
+        netloc = f"[{netloc}]"  # an IPv6 address keeps its brackets
     if (
         port is not None
         and not (parts.scheme == "http" and port == 80)
@@ -63,7 +68,8 @@ def normalise(url: str) -> str | None:
     if parts.query:
         pairs = parse_qsl(parts.query, keep_blank_values=True)
         query = urlencode([(k, v) for k, v in pairs if k.lower() not in _SESSION_PARAMS], doseq=True)
-    return urlunsplit((parts.scheme, netloc, path or "/", query, ""))
+    normal = urlunsplit((parts.scheme, netloc, path or "/", query, ""))
+    return None if _CONTROL.search(normal) else normal
 
 
 def in_scope(url: str, hosts: Container[str]) -> bool:
