@@ -34,7 +34,7 @@ class Run:
     # A fingerprint of auditor/ and rules/ when the run started ("" for the reference): others may be
     # changing the auditor while a long benchmark runs, and runs of different code must not be mixed unseen.
     source: str = ""
-    # ru_maxrss: the largest single process of the tree (peak_rss_kb is the whole tree's, sampled).
+    # The largest single process of the tree, its own VmHWM (peak_rss_kb is the whole tree's, sampled).
     largest_process_rss_kb: int = 0
 
     @property
@@ -92,43 +92,56 @@ def _machine_busy_s() -> float:
     return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory (KiB) of a process and all its descendants, from /proc; 0 once it is gone."""
-    total, pending = 0, [pid]
+def _tree_rss_kb(pid: int) -> tuple[int, int]:
+    """Resident memory (KiB) of a process and all its descendants, and the largest peak among them.
+
+    From /proc: the sum of VmRSS, and the largest VmHWM (a process's own high-water mark); (0, 0)
+    once the tree is gone.
+    """
+    total, largest, pending = 0, 0, [pid]
     while pending:
         current = pending.pop()
         try:
             with open(f"/proc/{current}/status", encoding="ascii", errors="replace") as status:
-                total += next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
+                for line in status:
+                    if line.startswith("VmHWM:"):
+                        largest = max(largest, int(line.split()[1]))
+                    elif line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children", encoding="ascii") as children:
                     pending.extend(int(child) for child in children.read().split())
         except (OSError, ValueError):
             continue
-    return total
+    return total, largest
 
 
 class _TreeRssSampler(threading.Thread):
-    """The largest total RSS of a process tree, sampled every 50 ms.
+    """The largest total RSS of a process tree, and the largest single process's peak, sampled every 50 ms.
 
-    ``ru_maxrss`` from wait4 is the peak of the single largest process: with worker processes the
-    memory in use at once is the sum over the tree, which is what is reported as peak RSS.
+    Not ``ru_maxrss`` from wait4: Linux carries the high-water mark across exec, so a child spawned
+    by this process reports at least this process's own RSS at the spawn (a 13 MB child of a 300 MB
+    parent reports 300 MB). With worker processes the memory in use at once is the sum over the
+    tree, which is what is reported as peak RSS.
     """
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid = pid
         self.peak_kb = 0
+        self.largest_kb = 0
         self._finished = threading.Event()
 
     def run(self) -> None:
         while not self._finished.wait(0.05):
-            self.peak_kb = max(self.peak_kb, _tree_rss_kb(self.pid))
+            total, largest = _tree_rss_kb(self.pid)
+            self.peak_kb = max(self.peak_kb, total)
+            self.largest_kb = max(self.largest_kb, largest)
 
-    def stop(self) -> int:
+    def stop(self) -> tuple[int, int]:
         self._finished.set()
         self.join()
-        return self.peak_kb
+        return self.peak_kb, self.largest_kb
 
 
 @dataclass(frozen=True)
@@ -149,7 +162,8 @@ def run_measured(command: Sequence[str], *, cwd: Path, env: Mapping[str, str], s
 
     ``os.wait4`` gives the child's own resource usage (descendants it waited for included), so
     nothing else this process does is counted; Ctrl-C stops the child before it propagates. Peak RSS
-    is the larger of the sampled sum over the process tree and ``ru_maxrss``.
+    is the larger of the sampled sum over the process tree and the largest process's VmHWM (see
+    ``_TreeRssSampler``; ``ru_maxrss`` only for a child gone before the first sample).
     """
     with stdout.open("wb") as out, stderr.open("wb") as err:
         busy = _machine_busy_s()
@@ -171,8 +185,8 @@ def run_measured(command: Sequence[str], *, cwd: Path, env: Mapping[str, str], s
                 process.wait()
             raise
         wall = time.perf_counter() - started
-        tree_peak = sampler.stop()
+        tree_peak, largest = sampler.stop()
     process.returncode = os.waitstatus_to_exitcode(status)
     other = max(0.0, _machine_busy_s() - busy - usage.ru_utime - usage.ru_stime)
-    peak = max(tree_peak, usage.ru_maxrss)
-    return Measured(wall, usage.ru_utime, usage.ru_stime, peak, process.returncode, other, usage.ru_maxrss)
+    largest = largest or usage.ru_maxrss
+    return Measured(wall, usage.ru_utime, usage.ru_stime, max(tree_peak, largest), process.returncode, other, largest)
