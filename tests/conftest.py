@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
 import yaml
 
 from auditor.cli import main
-from auditor.models import Agency, AgencyType
+from auditor.config import load_registry, load_rules
+from auditor.demo import sample_target
+from auditor.models import Agency, AgencyType, AuditRun
+from auditor.pipeline import AuditOptions, audit, default_settings
+from auditor.sample import SAMPLE_AS_OF
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,3 +56,18 @@ def subset_sites(folder: Path, agency_ids: tuple[str, ...]) -> Path:
     path = folder / "sites.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
+
+
+def audit_sample(agency_ids: tuple[str, ...]) -> AuditRun:
+    """The given agencies of the bundled sample portal, audited in this process as of its fixed date."""
+    full = load_registry(ROOT / "sites.yaml")
+    registry = replace(full, agencies=tuple(a for a in full.agencies if a.id in agency_ids))
+    rules = load_rules(ROOT / "rules", province=registry.province.id)
+    with sample_target(registry) as target:
+        options = AuditOptions(
+            as_of=SAMPLE_AS_OF,
+            settings=default_settings(delay=0.0, per_host_concurrency=4, retries=1),
+            resolve=target.resolve,
+            plain_http=True,
+        )
+        return asyncio.run(audit(registry, rules, options))

@@ -6,7 +6,6 @@ tests/test_report_formats.py`` and review the diff.
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import dataclasses
 import datetime
@@ -22,18 +21,15 @@ import openpyxl
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from auditor.config import load_registry, load_rules
-from auditor.demo import sample_target
 from auditor.errors import ConfigError
 from auditor.models import AuditRun, Evidence, Status
-from auditor.pipeline import AuditOptions, audit, default_settings, write_reports
+from auditor.pipeline import write_reports
 from auditor.report import FORMATS, ReportContext
 from auditor.report.common import breakdown, report_order
 from auditor.report.load import load_results
 from auditor.report.schema_file import SCHEMA_TEXT
-from auditor.sample import SAMPLE_AS_OF
 
-from .conftest import ROOT
+from .conftest import audit_sample
 
 GOLDEN = Path(__file__).parent / "golden"
 # Three agencies without a robots.txt Crawl-delay keep the audit to a few seconds.
@@ -44,17 +40,7 @@ FORMULAS = ('=HYPERLINK("http://evil","x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd"
 @cache
 def sample_run() -> AuditRun:
     """The sample portal's three agencies audited once per test session (other report tests reuse it)."""
-    full = load_registry(ROOT / "sites.yaml")
-    registry = dataclasses.replace(full, agencies=tuple(a for a in full.agencies if a.id in AGENCIES))
-    rules = load_rules(ROOT / "rules", province=registry.province.id)
-    with sample_target(registry) as target:
-        options = AuditOptions(
-            as_of=SAMPLE_AS_OF,
-            settings=default_settings(delay=0.0, per_host_concurrency=4, retries=1),
-            resolve=target.resolve,
-            plain_http=True,
-        )
-        return asyncio.run(audit(registry, rules, options))
+    return audit_sample(AGENCIES)
 
 
 def render_text(name: str, run: AuditRun, lang: str = "vi", context: ReportContext | None = None) -> str:

@@ -2,45 +2,26 @@
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from auditor import sitecrawl
-from auditor.config import load_registry, load_rules
 from auditor.crawl.urls import host_of
-from auditor.demo import sample_target
-from auditor.models import AuditRun, SiteStatus, Status
-from auditor.pipeline import AuditOptions, audit, default_settings
+from auditor.models import SiteStatus, Status
 from auditor.report import FORMATS
-from auditor.sample import SAMPLE_AS_OF
 
-from .conftest import ROOT
+from .conftest import audit_sample
 
-FULL = load_registry(ROOT / "sites.yaml")
-REGISTRY = replace(FULL, agencies=tuple(a for a in FULL.agencies if a.id in ("stc", "sgtvt", "thuannam")))
-RULES = load_rules(ROOT / "rules", province=REGISTRY.province.id)
+AGENCIES = ("stc", "sgtvt", "thuannam")
 FAILING = "sgtvt"
-
-
-def _audit() -> AuditRun:
-    with sample_target(REGISTRY) as target:
-        options = AuditOptions(
-            as_of=SAMPLE_AS_OF,
-            settings=default_settings(delay=0.0, per_host_concurrency=4, retries=0),
-            resolve=target.resolve,
-            plain_http=True,
-        )
-        return asyncio.run(audit(REGISTRY, RULES, options))
 
 
 def test_an_exception_on_one_site_is_its_unknown_findings_and_the_others_are_audited(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    healthy = {card.agency.id: card for card in _audit().scorecards}
-    failing_host = host_of(next(a.url for a in REGISTRY.agencies if a.id == FAILING))
+    healthy = {card.agency.id: card for card in audit_sample(AGENCIES).scorecards}
+    failing_host = host_of(healthy[FAILING].agency.url)
     extract = sitecrawl.extract_page
 
     def broken(url: str, *args: Any, **kwargs: Any) -> Any:
@@ -49,7 +30,7 @@ def test_an_exception_on_one_site_is_its_unknown_findings_and_the_others_are_aud
         return extract(url, *args, **kwargs)
 
     monkeypatch.setattr(sitecrawl, "extract_page", broken)
-    run = _audit()
+    run = audit_sample(AGENCIES)
     cards = {card.agency.id: card for card in run.scorecards}
 
     failed = cards[FAILING]
