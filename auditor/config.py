@@ -196,7 +196,11 @@ def _agency(node: Fields) -> Agency:
     agency_type = AgencyType(node.choice("type", AGENCY_TYPES))
     functions = node.choices("functions", AGENCY_FUNCTIONS, "function")
     url = node.text("url").strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises for a port that is no number or out of range
+    except ValueError as exc:
+        raise node.error("url", f"{url!r} is not a valid URL: {exc}") from None
     if parts.scheme not in ("http", "https"):
         raise node.error("url", f"{url!r}: only http:// and https:// URLs are allowed")
     if not parts.hostname or not _HOST.match(parts.hostname):

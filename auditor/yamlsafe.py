@@ -81,6 +81,10 @@ class _Builder:
             return self.loader.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             raise ConfigError(str(exc).splitlines()[0], path=self.path, line=node.start_mark.line + 1) from None
+        except ValueError as exc:  # a date that does not exist (2025-02-29): PyYAML lets datetime's error through
+            raise ConfigError(
+                f"{node.value!r} is not a valid date: {exc}", path=self.path, line=node.start_mark.line + 1
+            ) from None
 
     def _mapping(self, node: yaml.MappingNode) -> YamlMap:
         result = YamlMap()

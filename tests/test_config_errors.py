@@ -69,6 +69,11 @@ BAD_SITES = [
     ("empty_file", "", ":1", "file is empty"),
     ("not_a_mapping", "- just\n- a list\n", "", "expected a mapping"),
     ("bad_host", GOOD_AGENCY.replace("https://stc.ninhthuan.gov.vn/", "https://exa mple/"), ":7", "no valid host"),
+    # urlsplit raises for these: they used to end in a traceback.
+    ("bad_ipv6_url", GOOD_AGENCY.replace("https://stc.ninhthuan.gov.vn/", "'http://[::1'"), ":7", "not a valid URL"),
+    ("bad_port", GOOD_AGENCY.replace("ninhthuan.gov.vn/", "ninhthuan.gov.vn:99999/"), ":7", "not a valid URL"),
+    # PyYAML lets datetime's ValueError through for a date that does not exist.
+    ("impossible_date", GOOD_AGENCY + "    note: 2025-02-29\n", ":8", "'2025-02-29' is not a valid date"),
 ]
 
 
