@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from auditor.extract.page import extract_page
 from auditor.models import PageFacts
 
@@ -156,3 +158,14 @@ def test_attachment_takes_date_from_url_or_last_modified() -> None:
     )
     assert modified.page_date == dt.date(2026, 10, 14)
     assert modified.page_date_signal == "http_last_modified"
+
+
+@pytest.mark.parametrize("charset", ["base64", "rot13", "hex", "zlib", "uu", "quopri", "idna", "punycode", "undefined"])
+@pytest.mark.parametrize("where", ["meta", "header"])
+def test_a_charset_that_is_no_text_encoding_is_ignored(charset: str, where: str) -> None:
+    meta = f'<meta charset="{charset}">' if where == "meta" else ""
+    html = f"<html><head>{meta}<title>Sở Tài chính</title></head><body><h1>Thông báo</h1></body></html>"
+    content_type = f"text/html; charset={charset}" if where == "header" else "text/html"
+    facts = extract_page("https://stc.gov.vn/", 200, html.encode("utf-8"), content_type=content_type, as_of=AS_OF)
+    assert facts.title == "Sở Tài chính"
+    assert facts.headings == ("Thông báo",)

@@ -39,7 +39,12 @@ def decode_html(body: bytes, content_type: str = "") -> str:
                 return body.decode("utf-8")
             except UnicodeDecodeError:
                 pass
-        return body.decode(codec, errors="replace")
+        try:
+            return body.decode(codec, errors="replace")
+        except (LookupError, UnicodeError):
+            # A name codecs knows that is no text encoding (base64, rot13), or one that refuses
+            # errors="replace" (idna, punycode, undefined): what a hostile page may declare.
+            continue
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
