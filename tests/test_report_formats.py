@@ -13,6 +13,7 @@ import io
 import json
 import os
 import zipfile
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from auditor.report.common import breakdown, report_order
 from auditor.report.load import load_results
 from auditor.report.schema_file import SCHEMA_TEXT
 
-from .conftest import audit_sample
+from .conftest import CliResult, audit_sample
 
 GOLDEN = Path(__file__).parent / "golden"
 # Three agencies without a robots.txt Crawl-delay keep the audit to a few seconds.
@@ -131,6 +132,23 @@ def test_a_bad_status_names_the_key(tmp_path: Path) -> None:
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ConfigError, match=r"agencies\[1\]\.findings\[2\]\.status: 'fine' is not allowed"):
         load_results(path)
+
+
+def test_a_lone_surrogate_is_a_located_error_not_a_report_that_cannot_be_written(
+    run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    # JSON's \ud800 escape reads as a lone surrogate, which no UTF-8 file can hold.
+    text = FORMATS["json"].render(sample_run(), "vi")
+    assert isinstance(text, str)
+    data = json.loads(text)
+    name = data["agencies"][0]["name"]
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(data).replace(json.dumps(name), json.dumps(name)[:-1] + '\\ud800"', 1), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"agencies\[0\]\.name: a lone surrogate \(\\ud800\) is no text"):
+        load_results(path)
+    result = run_cli("report", str(path), "--out", str(tmp_path / "out"))
+    assert result.code == 2
+    assert not (tmp_path / "out").exists()
 
 
 def _with_formula_text(run: AuditRun) -> AuditRun:

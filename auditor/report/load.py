@@ -65,6 +65,11 @@ class _Node:
     def text(self) -> str:
         if not isinstance(self.value, str):
             raise self.error(f"expected a string, got {json.dumps(self.value)[:40]}")
+        if not self.value.isascii():
+            try:
+                self.value.encode("utf-8")
+            except UnicodeEncodeError as exc:  # JSON's "\ud800" escape: no report could be written with it
+                raise self.error(f"a lone surrogate (\\u{ord(exc.object[exc.start]):04x}) is no text") from None
         return self.value
 
     def maybe_text(self) -> str | None:
