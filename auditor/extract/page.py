@@ -573,17 +573,10 @@ def _region_roots(
     total = _text_len(body, lengths) or 1
     landmarks: list[LexborNode] | None = None
     roots: dict[int, str] = {}
+    under: dict[int, bool] = {}  # node id -> whether a root is that node or above it
     for node, names in named:
         region = _region_of_attrs(node, names)
-        if region is None:
-            continue
-        ancestor, nested = node.parent, False
-        while ancestor is not None:
-            if ancestor.mem_id in roots:
-                nested = True
-                break
-            ancestor = ancestor.parent
-        if nested:
+        if region is None or _under_root(node, under):
             continue
         # A wrapper may hold the whole content column; never take most of the page for a side box.
         if _text_len(node, lengths) > 0.5 * total:
@@ -594,7 +587,28 @@ def _region_roots(
             if _is_content_column(node, lengths, landmarks):
                 continue
         roots[node.mem_id] = region
+        under[node.mem_id] = True
     return roots
+
+
+def _under_root(node: LexborNode, under: dict[int, bool]) -> bool:
+    """Whether an ancestor of ``node`` is a region root; ``under`` remembers the answer for every node walked.
+
+    Nodes come in document order, so a root is never added above a node already answered: each
+    node is walked once, where walking every ancestor of every element was quadratic in the nesting.
+    """
+    walked: list[int] = []
+    ancestor, found = node.parent, False
+    while ancestor is not None:
+        known = under.get(ancestor.mem_id)
+        if known is not None:
+            found = known
+            break
+        walked.append(ancestor.mem_id)
+        ancestor = ancestor.parent
+    for mem_id in walked:
+        under[mem_id] = found
+    return found
 
 
 def _drop(tree: LexborHTMLParser, roots: dict[int, str]) -> None:
@@ -635,6 +649,8 @@ def _is_pager(text: str) -> bool:
     return folded in _PAGER_WORDS or folded.isdigit() or not folded
 
 
+# Nodes a "related news" heading may hold (its text, a link, a span or two).
+MAX_LABEL_NODES = 32
 _RELATED = frozenset(
     fold(p)
     for p in (
@@ -657,6 +673,9 @@ def _drop_related(main: LexborNode) -> None:
     """An article's "Các tin khác" list is other articles, not items of the page: remove it."""
     doomed: dict[int, LexborNode] = {}
     for heading in main.css("h2, h3, h4, h5, strong, b, .title, [class*=title], [class*=heading]"):
+        # A label is a few nodes; reading every nested <b>'s whole text was quadratic in the nesting.
+        if not _few_nodes(heading, MAX_LABEL_NODES):
+            continue
         if fold(_clean(heading.text(deep=True, separator=" "))).strip(" :»>") not in _RELATED:
             continue
         container = heading.parent
@@ -670,6 +689,11 @@ def _drop_related(main: LexborNode) -> None:
     outermost = [n for n in doomed.values() if not _inside_any(n.parent, doomed)]
     for node in outermost:
         node.decompose()
+
+
+def _few_nodes(node: LexborNode, limit: int) -> bool:
+    """Whether ``node`` holds at most ``limit`` nodes (text included); reads no more than that many."""
+    return all(count <= limit for count, _ in enumerate(node.traverse(include_text=True)))
 
 
 def _inside_any(node: LexborNode | None, ids: Collection[int]) -> bool:
