@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 from urllib.parse import urljoin
 
+from .crawl import defaults
 from .crawl.cache import CachedResponse
 from .crawl.fetcher import Fetcher, FetchResult
 from .crawl.robots import RobotsPolicy, parse_robots, sitemap_locations
@@ -224,6 +225,10 @@ class _SiteCrawler:
             policy = parse_robots(result.body if result.ok else None, self.settings.user_agent)
             self.robots[host] = policy
             delay = self.agency.crawl_delay if self.agency.crawl_delay is not None else policy.crawl_delay
+            if delay is not None and delay > defaults.MAX_CRAWL_DELAY and self.agency.crawl_delay is None:
+                cap = defaults.MAX_CRAWL_DELAY
+                self.notes.append(f"robots.txt Crawl-delay {delay:g} s for {host}: waited {cap:g} s between requests")
+                delay = defaults.MAX_CRAWL_DELAY
             if delay is not None:
                 self.fetcher.slot(origin_of(url), delay)
         return policy

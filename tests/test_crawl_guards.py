@@ -128,3 +128,16 @@ def test_links_and_redirects_httpx_would_refuse_never_stop_the_audit(tmp_path: P
     assert run.scorecards[0].site_status.value == "reachable"
     assert {"/", "/cu", "/cu-2", "/van-ban"} <= asked
     assert not any("\x1b" in path or "\x7f" in path or "moi" in path for path in asked)
+
+
+def test_a_crawl_delay_beyond_the_cap_is_capped_and_said(tmp_path: Path) -> None:
+    robots = b"User-agent: *\nCrawl-delay: 1000000000\n"
+    routes = {
+        (HOST, "/robots.txt"): lambda n: Reply(body=robots, headers={"Content-Type": "text/plain"}),
+        (HOST, "/"): lambda n: Reply(body=HOME),
+    }
+    with serve(routes) as server:
+        run = _audit(tmp_path, server, page_budget=1)
+    card = run.scorecards[0]
+    assert card.site_status.value == "reachable"
+    assert f"robots.txt Crawl-delay 1e+09 s for {HOST}: waited {defaults.MAX_CRAWL_DELAY:g} s" in card.site_reason

@@ -7,6 +7,7 @@ import email.utils
 import errno
 import os
 import random
+import re
 import socket
 import ssl
 import time
@@ -91,8 +92,20 @@ class _Retryable(Exception):
         self.retry_after = retry_after
 
 
+# What aiohttp refuses in a header value it sends: control characters but tab.
+_HEADER_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+# Cookies kept for the whole run, and the longest Cookie header sent: a site may set hundreds of
+# large cookies on every page, and the jar would send them all back, growing without end.
+MAX_COOKIES = 300
+MAX_COOKIE_HEADER = 16 * 1024
+
+
 class _BadURL(Exception):
     """A URL httpx refuses to send (normalise lets through what servers may still answer)."""
+
+
+class _Undecodable(Exception):
+    """A body in a content coding this fetcher does not read (its message: the codings)."""
 
 
 class _NotInResolveMap(httpx.ConnectError):
@@ -192,16 +205,18 @@ class _AiohttpStream(httpx.AsyncByteStream):
         self._response.release()
 
 
-def _header_text(value: bytes) -> str:
+def _header_text(value: bytes) -> str | None:
     """A header value as aiohttp takes it (a str it sends as UTF-8): the same bytes whenever they are UTF-8.
 
     Each value on its own: ``httpx.Headers.encoding`` picks one encoding for all of them, and keeps
-    it once read, even after a header is added.
+    it once read, even after a header is added. None for a value with a control character: a
+    site may set such a cookie or validator, and aiohttp refuses to send it (header injection).
     """
     try:
-        return value.decode()
+        text = value.decode()
     except UnicodeDecodeError:
-        return value.decode("latin-1")
+        text = value.decode("latin-1")
+    return None if _HEADER_CONTROL.search(text) else text
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
@@ -262,7 +277,11 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             response = await self._session.request(
                 request.method,
                 yarl.URL(str(url), encoded=True),  # httpx has already quoted it
-                headers=[(name.decode(), _header_text(value)) for name, value in request.headers.raw],
+                headers=[
+                    (name.decode(), text)
+                    for name, value in request.headers.raw
+                    if (text := _header_text(value)) is not None
+                ],
                 allow_redirects=False,
                 ssl=self._tls() if url.scheme == "https" else True,  # True: aiohttp's default, unused over HTTP
                 proxy=self._proxy(url),
@@ -360,10 +379,13 @@ def _retry_after(value: str | None) -> float | None:
     try:
         return max(0.0, float(value))
     except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value) if value else None
-        if parsed is None:
-            return None
+        pass
+    try:
+        # Python 3.11 raises for what it cannot parse ("soon", a zone of +9999) instead of returning None.
+        parsed = email.utils.parsedate_to_datetime(value)
         return max(0.0, parsed.timestamp() - time.time())
+    except (ValueError, TypeError, OverflowError, IndexError):
+        return None
 
 
 @dataclass
@@ -571,6 +593,8 @@ class Fetcher:
             result = await self._attempts(request)
         except _BadURL as exc:
             return FetchResult(url=url, final_url=url, error="bad_url", detail=str(exc))
+        except _Undecodable as exc:
+            return FetchResult(url=url, final_url=url, error="bad_encoding", detail=f"Content-Encoding: {exc}")
         except _Retryable as exc:
             # A server that answers, even with an error, is not failing at the connection: no breaker.
             return FetchResult(url=url, final_url=url, status_code=exc.status)
@@ -645,6 +669,8 @@ class Fetcher:
         headers = response.headers
         if "set-cookie" in headers:
             self._cookies.extract_cookies(response)
+            if len(self._cookies.jar) > MAX_COOKIES:
+                self._cookies.jar.clear()  # a site flooding the jar: start again rather than grow
         status = response.status_code
         if status in defaults.RETRY_HTTP_CODES:
             raise _Retryable(status, _retry_after(headers.get("retry-after")))
@@ -713,7 +739,7 @@ def _add_cookies(jar: CookieJar, request: httpx.Request) -> None:
     probe = urllib.request.Request(str(request.url), method=request.method)  # noqa: S310 - never opened
     jar.add_cookie_header(probe)
     cookie = probe.get_header("Cookie")
-    if cookie:
+    if cookie and len(cookie) <= MAX_COOKIE_HEADER:
         request.headers.update({b"Cookie": cookie.encode()})
 
 
@@ -736,16 +762,13 @@ async def _read_body(response: httpx.Response, cap: int) -> tuple[bytes, bool]:
     gzip and deflate are inflated here a bounded slice at a time, so a small compressed body that
     expands to gigabytes (a gzip bomb) stops at the cap instead of exhausting memory.
     """
-    encoding = response.headers.get("content-encoding", "").strip().lower()
+    codings = [c for c in _codings(response.headers.get_list("content-encoding")) if c != "identity"]
+    if len(codings) > 1 or (codings and codings[0] not in ("gzip", "x-gzip", "deflate")):
+        # Not what we asked for: stacked codings ("gzip, gzip": httpx would inflate each layer of a
+        # chunk whole, a few KB to gigabytes) or one we cannot read (br). Never guessed at.
+        raise _Undecodable(", ".join(codings))
     body = bytearray()
-    if encoding not in ("", "identity", "gzip", "x-gzip", "deflate"):
-        # An encoding we did not ask for: httpx decodes it (one chunk at a time), still capped.
-        async for chunk in response.aiter_bytes():
-            body.extend(chunk)
-            if len(body) > cap:
-                return bytes(body[:cap]), True
-        return bytes(body), False
-    inflater = zlib.decompressobj(zlib.MAX_WBITS | 32) if encoding else None
+    inflater = zlib.decompressobj(zlib.MAX_WBITS | 32) if codings else None
     raw_read = 0
     async for chunk in response.aiter_raw():
         raw_read += len(chunk)
@@ -762,6 +785,11 @@ async def _read_body(response: httpx.Response, cap: int) -> tuple[bytes, bool]:
         if len(body) > cap or raw_read > cap:
             return bytes(body[:cap]), True
     return bytes(body), False
+
+
+def _codings(values: list[str]) -> list[str]:
+    """The content codings of every Content-Encoding header, in order, lower-cased."""
+    return [c.strip().lower() for value in values for c in value.split(",") if c.strip()]
 
 
 def _wanted(content_type: str, url: str) -> bool:
