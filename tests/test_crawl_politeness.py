@@ -99,3 +99,22 @@ def test_user_agent_names_the_tool_its_version_and_a_contact_url(tmp_path: Path)
     assert agents == {defaults.USER_AGENT}
     assert f"auditor/{__version__}" in defaults.USER_AGENT
     assert defaults.CONTACT_URL in defaults.USER_AGENT
+
+
+def test_a_site_waiting_out_its_crawl_delay_holds_no_request_slot_another_site_needs(tmp_path: Path) -> None:
+    # Two request slots for the whole run. The slow site asks for 1.5 s between requests; while
+    # it waits for its turns, the other site must be able to use both slots.
+    slow, quick = "g.test.gov.vn", "h.test.gov.vn"
+    routes = {**_site(slow, robots=b"User-agent: *\nCrawl-delay: 1.5\n"), **_site(quick)}
+    with serve(routes) as server:  # type: ignore[arg-type]
+        _audit(tmp_path, server, [slow, quick], per_host_concurrency=2, global_concurrency=2, delay=0.0, page_budget=6)
+        seen = list(server.seen)
+    slow_starts = sorted(s.started for s in seen if s.host == slow)
+    quick_starts = sorted(s.started for s in seen if s.host == quick)
+    assert len(slow_starts) >= 4
+    assert len(quick_starts) >= 4
+    # The slow site's third request (after robots.txt and the home page) waits 1.5 s for its turn.
+    # With both slots the quick site is done by then with time to spare (about 0.6 s: pairs of
+    # 0.3 s pages); with one slot held by the sleeping request it needed all of it.
+    assert quick_starts[-1] < slow_starts[2] - 0.4
+    assert min(_gaps(seen, slow)[1:]) >= 1.5 - SLACK  # the Crawl-delay still holds

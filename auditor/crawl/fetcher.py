@@ -92,6 +92,9 @@ class _Retryable(Exception):
         self.retry_after = retry_after
 
 
+# A request that got a request slot this long after its turn at the origin takes the next turn:
+# starting late would bring it closer than the delay to the request after it.
+_LATE_FOR_TURN = 0.01
 # What aiohttp refuses in a header value it sends: control characters but tab.
 _HEADER_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 # Cookies kept for the whole run, and the longest Cookie header sent: a site may set hundreds of
@@ -309,15 +312,17 @@ class _HostSlot:
     next_start: float = 0.0
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    async def wait_turn(self) -> None:
+    async def wait_turn(self) -> float:
+        """Sleep until this request's turn at the origin, which it reserves; the time of that turn."""
         if not self.delay:
-            return  # no spacing asked for: skip the lock and the clock
+            return 0.0  # no spacing asked for: skip the lock and the clock
         async with self.lock:
             now = time.monotonic()
             start = max(now, self.next_start)
             self.next_start = start + self.delay
         if start > now:
             await asyncio.sleep(start - now)
+        return start
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -625,15 +630,30 @@ class Fetcher:
         raise AssertionError("unreachable")  # pragma: no cover - AsyncRetrying always returns or raises
 
     async def _attempt(self, request: _Request) -> FetchResult:
-        """One request at this origin's turn, within the total time allowed per page (counted from the turn)."""
+        """One request at this origin's turn, within the total time allowed per page (counted from its start).
+
+        The turn is waited for before taking one of the run's request slots: a site asking for a
+        long delay must not hold slots other sites could use while it sleeps. A request that then
+        waited for a slot past its turn takes the next free turn, so starts stay ``delay`` apart.
+        """
         slot = self.slot(request.origin)
-        async with self._global, slot.semaphore:
-            await slot.wait_turn()
+        async with slot.semaphore:
+            turn = await slot.wait_turn()
+            await self._global.acquire()
             try:
-                async with asyncio.timeout(self.settings.page_timeout):
-                    return await self._request(request)
-            except TimeoutError:
-                raise httpx.ReadTimeout(f"page took longer than {self.settings.page_timeout:g} s in total") from None
+                if slot.delay and time.monotonic() > turn + _LATE_FOR_TURN:
+                    await slot.wait_turn()
+                return await self._timed(request)
+            finally:
+                self._global.release()
+
+    async def _timed(self, request: _Request) -> FetchResult:
+        """The request, within the total time allowed per page."""
+        try:
+            async with asyncio.timeout(self.settings.page_timeout):
+                return await self._request(request)
+        except TimeoutError:
+            raise httpx.ReadTimeout(f"page took longer than {self.settings.page_timeout:g} s in total") from None
 
     def _build(self, request: _Request) -> httpx.Request:
         """The httpx request: default headers, the cache's validators, and cookies the site has set."""
