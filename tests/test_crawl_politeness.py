@@ -17,6 +17,7 @@ from .conftest import ROOT
 from .servers import Reply, ScriptedServer, Seen, serve
 
 PAGES = 10
+PAGE = b"<html><body><main><h1>Trang</h1><p>Noi dung.</p></main></body></html>"
 SLOW = 0.3  # each page takes this long to serve, so concurrent requests overlap
 # The server sees request starts a little less than `delay` apart when the client's clock and the
 # network jitter; this much slack still catches a missing delay.
@@ -26,10 +27,9 @@ SLACK = 0.05
 def _site(host: str, robots: bytes = b"") -> dict[tuple[str, str], object]:
     links = "".join(f'<li><a href="/trang-{i}">Trang số {i}</a></li>' for i in range(PAGES))
     home = f"<html><body><main><h1>Trang chủ</h1><ul>{links}</ul></main></body></html>".encode()
-    page = b"<html><body><main><h1>Trang</h1><p>Noi dung.</p></main></body></html>"
     routes: dict[tuple[str, str], object] = {(host, "/"): lambda n: Reply(body=home)}
     for i in range(PAGES):
-        routes[(host, f"/trang-{i}")] = lambda n: Reply(body=page, delay=SLOW)
+        routes[(host, f"/trang-{i}")] = lambda n: Reply(body=PAGE, delay=SLOW)
     if robots:
         routes[(host, "/robots.txt")] = lambda n: Reply(body=robots, headers={"Content-Type": "text/plain"})
     return routes
@@ -118,3 +118,21 @@ def test_a_site_waiting_out_its_crawl_delay_holds_no_request_slot_another_site_n
     # 0.3 s pages); with one slot held by the sleeping request it needed all of it.
     assert quick_starts[-1] < slow_starts[2] - 0.4
     assert min(_gaps(seen, slow)[1:]) >= 1.5 - SLACK  # the Crawl-delay still holds
+
+
+def test_the_delay_holds_when_requests_wait_for_the_runs_request_slots(tmp_path: Path) -> None:
+    # One request slot for three hosts: requests often get it after their host's turn has come,
+    # and must still start no closer than the delay to the host's previous request.
+    # Pages answer at once, so both requests a host has in flight are ready when its turn comes.
+    hosts = ["i.test.gov.vn", "j.test.gov.vn", "k.test.gov.vn"]
+    routes: dict[tuple[str, str], object] = {}
+    for host in hosts:
+        routes.update({key: (lambda n: Reply(body=PAGE)) for key in _site(host) if key[1] != "/"})
+        routes[(host, "/")] = _site(host)[(host, "/")]
+    with serve(routes) as server:  # type: ignore[arg-type]
+        _audit(tmp_path, server, hosts, per_host_concurrency=2, global_concurrency=1, delay=0.3, page_budget=6)
+        seen = list(server.seen)
+        assert server.peak["*"] <= 1
+    for host in hosts:
+        assert len([s for s in seen if s.host == host]) >= 6
+        assert min(_gaps(seen, host)) >= 0.3 - SLACK, host

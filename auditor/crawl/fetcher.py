@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import errno
+import math
 import os
 import random
 import re
@@ -14,7 +15,7 @@ import time
 import urllib.request
 import zlib
 from collections.abc import AsyncIterator, Callable, Container, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from http.cookiejar import CookieJar
 
 import aiohttp
@@ -92,9 +93,6 @@ class _Retryable(Exception):
         self.retry_after = retry_after
 
 
-# A request that got a request slot this long after its turn at the origin takes the next turn:
-# starting late would bring it closer than the delay to the request after it.
-_LATE_FOR_TURN = 0.01
 # What aiohttp refuses in a header value it sends: control characters but tab.
 _HEADER_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 # Cookies kept for the whole run, and the longest Cookie header sent: a site may set hundreds of
@@ -309,20 +307,14 @@ class _HostSlot:
 
     semaphore: asyncio.Semaphore
     delay: float
-    next_start: float = 0.0
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    last_start: float = -math.inf
 
-    async def wait_turn(self) -> float:
-        """Sleep until this request's turn at the origin, which it reserves; the time of that turn."""
-        if not self.delay:
-            return 0.0  # no spacing asked for: skip the lock and the clock
-        async with self.lock:
-            now = time.monotonic()
-            start = max(now, self.next_start)
-            self.next_start = start + self.delay
-        if start > now:
-            await asyncio.sleep(start - now)
-        return start
+    def pause(self) -> float:
+        """Seconds until a request may start at this origin (0: now)."""
+        return max(0.0, self.last_start + self.delay - time.monotonic()) if self.delay else 0.0
+
+    def start(self) -> None:
+        self.last_start = time.monotonic()
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -633,16 +625,24 @@ class Fetcher:
         """One request at this origin's turn, within the total time allowed per page (counted from its start).
 
         The turn is waited for before taking one of the run's request slots: a site asking for a
-        long delay must not hold slots other sites could use while it sleeps. A request that then
-        waited for a slot past its turn takes the next free turn, so starts stay ``delay`` apart.
+        long delay must not hold slots other sites could use while it sleeps. Starts at an origin
+        are spaced from the last actual start, so a request that waited for a slot never starts
+        closer than ``delay`` to the one before it.
         """
         slot = self.slot(request.origin)
         async with slot.semaphore:
-            turn = await slot.wait_turn()
-            await self._global.acquire()
+            while True:
+                pause = slot.pause()
+                if pause:
+                    await asyncio.sleep(pause)
+                await self._global.acquire()
+                # Checked again once the request slot is held: another request to the origin may
+                # have started while this one waited for it. Nothing awaits between check and start.
+                if not slot.pause():
+                    slot.start()
+                    break
+                self._global.release()  # not this one's turn after all: no slot is held while waiting
             try:
-                if slot.delay and time.monotonic() > turn + _LATE_FOR_TURN:
-                    await slot.wait_turn()
                 return await self._timed(request)
             finally:
                 self._global.release()
