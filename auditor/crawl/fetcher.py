@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import errno
-import math
 import os
 import random
 import re
@@ -307,14 +306,14 @@ class _HostSlot:
 
     semaphore: asyncio.Semaphore
     delay: float
-    last_start: float = -math.inf
+    next_start: float = 0.0  # the last start plus the delay in force then (robots.txt may raise it later)
 
     def pause(self) -> float:
         """Seconds until a request may start at this origin (0: now)."""
-        return max(0.0, self.last_start + self.delay - time.monotonic()) if self.delay else 0.0
+        return max(0.0, self.next_start - time.monotonic()) if self.delay else 0.0
 
     def start(self) -> None:
-        self.last_start = time.monotonic()
+        self.next_start = time.monotonic() + self.delay
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
