@@ -139,6 +139,13 @@ def load_yaml(path: Path) -> Any:
         if exc.problem and exc.context and exc.context_mark is not None:
             problem += f" ({exc.context} started on line {exc.context_mark.line + 1})"
         raise ConfigError(f"YAML syntax error: {problem}", path=shown, line=line) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, other controls)
+        # The first such character: libyaml's position counts bytes, not characters, so find it.
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        line = text.count("\n", 0, max(text.find(char), 0)) + 1
+        raise ConfigError(
+            f"character {char!r} is not allowed in YAML (control characters are not)", path=shown, line=line
+        ) from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"YAML error: {exc}", path=shown) from None
     finally:

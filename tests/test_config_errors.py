@@ -74,6 +74,7 @@ BAD_SITES = [
     ("bad_port", GOOD_AGENCY.replace("ninhthuan.gov.vn/", "ninhthuan.gov.vn:99999/"), ":7", "not a valid URL"),
     # PyYAML lets datetime's ValueError through for a date that does not exist.
     ("impossible_date", GOOD_AGENCY + "    note: 2025-02-29\n", ":8", "'2025-02-29' is not a valid date"),
+    ("nul_byte", GOOD_AGENCY + "    note: a\x00b\n", ":8", "character '\\x00' is not allowed in YAML"),
 ]
 
 
