@@ -23,6 +23,7 @@ from .dates import (
     parse_iso_datetime,
 )
 from .decode import decode_html
+from .nesting import bounded_nesting
 
 __all__ = ["ATTACHMENT_EXTENSIONS", "extract_page", "is_attachment_url"]
 
@@ -810,7 +811,7 @@ def extract_page(
             page_date_signal=signal,
             main_text_chars=len(body),
         )
-    tree = LexborHTMLParser(decode_html(body, content_type)[: MAX_TEXT_CHARS * 2])
+    tree = LexborHTMLParser(bounded_nesting(decode_html(body, content_type)[: MAX_TEXT_CHARS * 2]))
     title_node = tree.css_first("title")
     title = _clean(title_node.text()) if title_node is not None else ""
     root = tree.body or tree.root
