@@ -7,6 +7,7 @@ import collections
 import datetime as dt
 import heapq
 import itertools
+import re
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 from urllib.parse import urljoin
@@ -20,7 +21,7 @@ from .evaluate.recognise import Recogniser
 from .evaluate.verdict import Candidate, PageRecord, SiteCrawl, judge_candidate
 from .extract.page import extract_page, is_attachment_url
 from .models import Agency, CrawlSettings, Link, Obligation, PageFacts, SiteStatus, Status
-from .textnorm import fold, tokens
+from .textnorm import fold
 
 __all__ = ["CrawlObserver", "FactsLookup", "PageExtractor", "crawl_site", "parse_page"]
 
@@ -30,7 +31,9 @@ _CANDIDATE, _DATING, _COVERAGE, _SITEMAP, _HEADLINE, _OTHER = range(6)
 ITEMS_TO_DATE = 3
 # A link text longer than this in the main area is a headline, not a menu entry.
 HEADLINE_WORDS = 9
-_SITEMAP_WORDS = {("so", "do"), ("sitemap",), ("site", "map")}
+# "Sơ đồ site", "Sitemap", "Site map": whole words of the folded text, where a word is a run of
+# [0-9a-z] (textnorm.tokens). A search, not sets of words and pairs: most links are read once.
+_SITEMAP_LABEL = re.compile(r"(?<![0-9a-z])(?:so[^0-9a-z]+do|sitemap|site[^0-9a-z]+map)(?![0-9a-z])")
 # sitemap.xml files read per site, and URLs taken from each: the page budget is far smaller anyway.
 MAX_XML_SITEMAPS = 5
 MAX_SITEMAP_URLS = 5000
@@ -140,11 +143,7 @@ class _State:
 
 def _is_sitemap_link(link: Link) -> bool:
     # Each part on its own: a text is folded once per run (textnorm caches it), a URL is ASCII.
-    for part in (link.text, link.title, link.url):
-        words = tokens(fold(part)) if part else ()
-        if words and ({(w,) for w in words} | set(itertools.pairwise(words))) & _SITEMAP_WORDS:
-            return True
-    return False
+    return any(part and _SITEMAP_LABEL.search(fold(part)) for part in (link.text, link.title, link.url))
 
 
 def _label(link: Link) -> str:

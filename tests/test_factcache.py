@@ -18,7 +18,7 @@ from auditor.config import load_registry
 from auditor.crawl.cache import CachedResponse, HttpCache
 from auditor.demo import sample_target
 from auditor.extract.page import extract_page
-from auditor.factcache import FactsCache
+from auditor.factcache import FactsCache, _LinkPool
 from auditor.models import Link, PageFacts
 from auditor.pipeline import FETCH_STATS_FILE
 
@@ -306,3 +306,18 @@ def test_a_foreign_database_is_replaced(tmp_path: Path) -> None:
     cache.close()
     assert _extract(FactsCache(tmp_path / DB, parse=parser), PAGES[0].read_bytes()) == expected
     assert parser.calls == 1
+
+
+def test_links_that_keep_coming_back_stay_the_same_objects_in_a_bounded_pool() -> None:
+    pool = _LinkPool(size=100)
+    menu = [f"https://stc.tinh.gov.vn/m{i}\x1fMục {i}\x1f\x1f\x1f\x1fnav" for i in range(10)]
+    first = [pool.link(record) for record in menu]
+    assert first[3] == Link("https://stc.tinh.gov.vn/m3", "Mục 3", region="nav")
+    for page in range(200):  # each page: the menu, then five headlines never seen again
+        assert all(pool.link(record) is link for record, link in zip(menu, first, strict=True))
+        for item in range(5):
+            pool.link(f"https://stc.tinh.gov.vn/tin/{page}-{item}\x1fTin {page}.{item}\x1f\x1f\x1f\x1fmain")
+    assert len(pool._young) + len(pool._old) <= 100
+    assert pool.link("https://stc.tinh.gov.vn/tin/0-0\x1fTin 0.0\x1f\x1f\x1f\x1fmain") == Link(
+        "https://stc.tinh.gov.vn/tin/0-0", "Tin 0.0"
+    )
