@@ -9,7 +9,7 @@ from functools import lru_cache
 
 __all__ = ["ASCII_SPACES", "OTHER_SPACES", "collapsed_length", "fold", "fold_drop_d", "nfc", "slug_tokens", "tokens"]
 
-_NON_WORD = re.compile(r"[^0-9a-z]+")
+_WORD = re.compile(r"[0-9a-z]+")
 
 
 def nfc(text: str) -> str:
@@ -82,8 +82,8 @@ def fold_drop_d(text: str) -> str:
 
 
 def tokens(folded: str) -> tuple[str, ...]:
-    """ASCII word tokens of an already folded text."""
-    return tuple(t for t in _NON_WORD.split(folded) if t)
+    """ASCII word tokens of an already folded text: its runs of [0-9a-z]."""
+    return tuple(_WORD.findall(folded))
 
 
 def slug_tokens(text: str) -> tuple[str, ...]:
