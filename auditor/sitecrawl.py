@@ -193,6 +193,7 @@ class _SiteCrawler:
         known: FactsLookup | None,
     ) -> None:
         self.agency = agency
+        self.hosts = agency.hosts  # a property that builds its Scope: asked for every page and link
         self.extract = extract
         self.known = known
         self.recogniser = recogniser
@@ -217,9 +218,7 @@ class _SiteCrawler:
         host = host_of(url)
         policy = self.robots.get(host)
         if policy is None:
-            result = await self.fetcher.fetch(
-                urljoin(url, "/robots.txt"), self.agency.hosts, verify=self.agency.tls_verify
-            )
+            result = await self.fetcher.fetch(urljoin(url, "/robots.txt"), self.hosts, verify=self.agency.tls_verify)
             self.robots_results[host] = result
             policy = parse_robots(result.body if result.ok else None, self.settings.user_agent)
             self.robots[host] = policy
@@ -239,7 +238,7 @@ class _SiteCrawler:
         """With ``tls_verify: false`` the audit goes on, but the certificate problem is still reported."""
         if self.agency.tls_verify or not self.home.startswith("https://"):
             return
-        probe = await self.fetcher.fetch(self.home, self.agency.hosts, verify=True, method="HEAD")
+        probe = await self.fetcher.fetch(self.home, self.hosts, verify=True, method="HEAD")
         if probe.error == "tls_error":
             self.notes.append(f"tls_error (tls_verify: false, audit continued): {probe.detail}")
 
@@ -266,7 +265,7 @@ class _SiteCrawler:
             return SiteCrawl(SiteStatus.ROBOTS_DISALLOWED, "robots.txt disallows the home page", {}, (), False)
         self.robots_overridden += not policy.allows(home)
         result = await self.fetcher.fetch(
-            home, self.agency.hosts, verify=self.agency.tls_verify, body_needed=self._body_needed
+            home, self.hosts, verify=self.agency.tls_verify, body_needed=self._body_needed
         )
         failure = _site_failure(result)
         if failure is not None:
@@ -276,7 +275,7 @@ class _SiteCrawler:
         xml_sitemaps = []
         for sitemap in policy.sitemaps:
             url = normalise(sitemap)
-            if url and in_scope(url, self.agency.hosts):
+            if url and in_scope(url, self.hosts):
                 if url.endswith(".xml"):
                     xml_sitemaps.append(url)
                 else:
@@ -302,12 +301,12 @@ class _SiteCrawler:
             if url in seen or (self._obey_robots() and not (await self._robots(url)).allows(url)):
                 continue
             seen.add(url)
-            result = await self.fetcher.fetch(url, self.agency.hosts, verify=self.agency.tls_verify)
+            result = await self.fetcher.fetch(url, self.hosts, verify=self.agency.tls_verify)
             if not result.ok:
                 continue
             for loc in sitemap_locations(result.body)[:MAX_SITEMAP_URLS]:
                 target = normalise(loc)
-                if target is None or not in_scope(target, self.agency.hosts) or looks_like_trap(target):
+                if target is None or not in_scope(target, self.hosts) or looks_like_trap(target):
                     continue
                 if target.endswith(".xml"):
                     pending.append(target)
@@ -349,7 +348,7 @@ class _SiteCrawler:
                     task = asyncio.ensure_future(
                         self.fetcher.fetch(
                             entry.url,
-                            self.agency.hosts,
+                            self.hosts,
                             verify=self.agency.tls_verify,
                             body_needed=self._body_needed,
                         )
@@ -445,7 +444,7 @@ class _SiteCrawler:
 
     def _follow(self, facts: PageFacts, page_url: str, depth: int) -> None:
         state = self.state
-        hosts = self.agency.hosts
+        hosts = self.hosts
         categories_here = set(state.categories_of.get(page_url, ()))  # as it was before this page's links
         for link in facts.links:
             # Menus, boxes and footers repeat on every page: a link already weighed from as close

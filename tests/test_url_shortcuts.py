@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from auditor.crawl import urls
-from auditor.crawl.urls import looks_like_trap, normalise
+from auditor.crawl.urls import host_of, looks_like_trap, normalise
 from auditor.models import Link
 from auditor.sitecrawl import _is_sitemap_link
 from auditor.textnorm import fold, tokens
@@ -53,6 +53,10 @@ def reference_normalise(url: str) -> str | None:
     return None if urls._CONTROL.search(normal) else normal
 
 
+def reference_host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
 def reference_trap(url: str) -> bool:
     parts = urlsplit(url)
     if len(parse_qsl(parts.query)) > urls._MAX_QUERY_PARAMS:
@@ -89,7 +93,7 @@ def built_urls() -> list[str]:
     return found
 
 
-def test_normalise_and_trap_agree_with_the_plain_computation_on_every_built_url() -> None:
+def test_normalise_trap_and_host_agree_with_the_plain_computation_on_every_built_url() -> None:
     every = built_urls()
     assert len(every) > 20_000
     normalised = 0
@@ -101,6 +105,7 @@ def test_normalise_and_trap_agree_with_the_plain_computation_on_every_built_url(
             assert normalise(expected) == expected, repr(url)  # the shortcut's own case
             assert looks_like_trap(expected) == reference_trap(expected), repr(url)
         assert outcome(looks_like_trap, url) == outcome(reference_trap, url), repr(url)
+        assert outcome(host_of, url) == outcome(reference_host, url), repr(url)
     assert normalised > 5_000
 
 
@@ -108,10 +113,11 @@ URL_ALPHABET = st.sampled_from([*"aZ09-._~%!$&'()*+,;=:@/?#[]\\ \t\x00\x7fđư",
 
 
 @given(st.lists(URL_ALPHABET, max_size=30).map("".join))
-def test_normalise_and_trap_agree_on_any_text(tail: str) -> None:
+def test_normalise_trap_and_host_agree_on_any_text(tail: str) -> None:
     for url in (tail, f"http://sotc.gov.vn/{tail}", f"https://sotc.gov.vn{tail}"):
         assert normalise(url) == reference_normalise(url)
         assert outcome(looks_like_trap, url) == outcome(reference_trap, url)
+        assert outcome(host_of, url) == outcome(reference_host, url)
 
 
 LABELS = ["Sơ đồ site", "SƠ ĐỒ CỔNG", "Sitemap", "site-map", "Site  map", "sơđồ", "so do", "Sở Đô thị", "đồ sơ",

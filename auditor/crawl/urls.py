@@ -32,11 +32,18 @@ _MAX_URL = 2048
 # A URL already in the form normalise gives: http(s), a lower-case host name without port or user,
 # a path of the characters RFC 3986 allows unescaped (no ";"), no query or fragment. Most links
 # are (the extractor resolves them), and taking them apart and together again cost 13 µs each.
+# A host name alone (no user, port, query or fragment after it), in lower case.
+_PLAIN_HOST = re.compile(r"[a-z0-9.-]+")
 _CANONICAL = re.compile(r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*/[A-Za-z0-9\-._~%!$&'()*+,=:@/]*")
 _MAX_QUERY_PARAMS = 8
 
 
 def host_of(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme in ("http", "https"):
+        host = rest.partition("/")[0]
+        if _PLAIN_HOST.fullmatch(host):
+            return host  # what urlsplit gives for it, without taking the whole URL apart
     return (urlsplit(url).hostname or "").lower()
 
 
