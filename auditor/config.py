@@ -27,7 +27,7 @@ from .models import (
 )
 from .yamlsafe import YamlMap, YamlSeq, line_of, load_yaml
 
-__all__ = ["Fields", "agency_from_options", "load_registry", "load_rules"]
+__all__ = ["Fields", "agency_from_options", "load_registry", "load_rules", "yaml_files"]
 
 T = TypeVar("T")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -405,6 +405,11 @@ def _check_succession(instruments: dict[str, tuple[Instrument, str, int]]) -> No
                 )
 
 
+def yaml_files(folder: Path) -> list[Path]:
+    """The YAML files of a rules folder, by name: ``.yaml`` or ``.yml``, as editors and people name them."""
+    return sorted((*folder.glob("*.yaml"), *folder.glob("*.yml")), key=lambda path: path.name)
+
+
 def load_rules(rules_dir: Path, *, province: str | None = None) -> RuleSet:
     """Read and cross-check rules/categories.yaml, rules/requirements/*.yaml and the province's overlays.
 
@@ -414,6 +419,8 @@ def load_rules(rules_dir: Path, *, province: str | None = None) -> RuleSet:
     if not rules_dir.is_dir():
         raise ConfigError("not a directory; expected the rules folder with categories.yaml", path=str(rules_dir))
     catalogue = rules_dir / "categories.yaml"
+    if not catalogue.exists() and (rules_dir / "categories.yml").exists():
+        catalogue = rules_dir / "categories.yml"
     root = Fields(load_yaml(catalogue), str(catalogue), "")
     root.check_keys(("schema_version", "version", "categories"))
     if root.get("schema_version", int) != 1:
@@ -422,10 +429,10 @@ def load_rules(rules_dir: Path, *, province: str | None = None) -> RuleSet:
     if not version:
         raise root.error("version", "the rule-set version is required (it is reported in every audit)")
     categories = {c.id: c for c in _unique(root.children("categories"), _category, lambda c: c.id, "category")}
-    national = sorted((rules_dir / "requirements").glob("*.yaml"))
+    national = yaml_files(rules_dir / "requirements")
     if not national:
         raise ConfigError("no requirement files (requirements/*.yaml)", path=str(rules_dir))
-    overlays = sorted((rules_dir / "overlays").glob("*.yaml"))
+    overlays = yaml_files(rules_dir / "overlays")
     requirements: list[Requirement] = []
     instruments: dict[str, tuple[Instrument, str, int]] = {}
     for path in (*national, *overlays):

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Fields
+from .config import Fields, yaml_files
 from .errors import ConfigError
 from .evaluate.recognise import Recogniser
 from .extract.page import extract_page
@@ -42,7 +42,7 @@ def load_cases(rules_dir: Path, rules: RuleSet) -> list[RuleCase]:
     """Every case of rules/cases/*.yaml, validated against the catalogue."""
     known = {c.id for c in rules.categories}
     cases: list[RuleCase] = []
-    for path in sorted((rules_dir / "cases").glob("*.yaml")):
+    for path in yaml_files(rules_dir / "cases"):
         root = Fields(load_yaml(path), str(path), "")
         root.check_keys(("category",), ("match", "no_match"))
         category = root.get("category", str)

@@ -11,6 +11,7 @@ import pytest
 
 from auditor.config import load_registry, load_rules
 from auditor.errors import ConfigError
+from auditor.rulecases import load_cases
 
 from .conftest import ROOT, CliResult
 
@@ -136,6 +137,21 @@ def test_rules_unknown_category_in_requirement_is_located(tmp_path: Path) -> Non
     assert info.value.path == str(target)
     assert info.value.line == _line_of(target, "no_such_category")
     assert "unknown category 'no_such_category'" in str(info.value)
+
+
+def test_rule_files_named_yml_are_read_like_yaml(tmp_path: Path) -> None:
+    shipped = load_rules(ROOT / "rules")
+    shipped_cases = load_cases(ROOT / "rules", shipped)
+    rules = _rules_copy(tmp_path)
+    renamed = [rules / "categories.yaml", *(rules / "requirements").glob("*.yaml"), *(rules / "cases").glob("*.yaml")]
+    for path in renamed[::2]:  # the catalogue and every other file: both endings in one folder
+        path.rename(path.with_suffix(".yml"))
+    assert any(p.suffix == ".yml" for p in (rules / "requirements").iterdir())
+    assert any(p.suffix == ".yaml" for p in (rules / "requirements").iterdir())
+    loaded = load_rules(rules)
+    assert loaded.categories == shipped.categories
+    assert sorted(r.id for r in loaded.requirements) == sorted(r.id for r in shipped.requirements)
+    assert len(load_cases(rules, loaded)) == len(shipped_cases) > 0
 
 
 def test_rules_unknown_key_in_category_is_located(tmp_path: Path) -> None:
