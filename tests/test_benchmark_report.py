@@ -1,0 +1,37 @@
+"""The benchmark report takes the incremental speed-up as the median of its rounds, leaving failed rounds out."""
+
+from __future__ import annotations
+
+from benchmarks.measure import Run
+from benchmarks.report import Results, incremental_speedups, render_markdown, targets
+
+
+def _run(label: str, wall_s: float, exit_code: int = 0) -> Run:
+    return Run(label, "34x300", wall_s, wall_s * 1.5, 0.1, 180_000, 10_200, 10_268, exit_code)
+
+
+def _results(walls: list[tuple[float, float, int]]) -> Results:
+    plan: dict[str, object] = {"rounds": len(walls)}
+    results = Results("2026-11-26T17:00:00", "python -m benchmarks.run", {}, plan, {}, 0.05, {})
+    for first, second, code in walls:
+        results.incremental += [_run("auditor full, first", first), _run("auditor full, second", second, code)]
+    return results
+
+
+def test_the_incremental_target_is_the_median_of_the_rounds_that_completed() -> None:
+    results = _results([(45.0, 9.0, 0), (44.0, 11.0, 0), (40.0, 5.0, 1), (46.0, 8.0, 0)])
+    assert incremental_speedups(results) == [5.0, 4.0, 5.75]
+    [target] = [t for t in targets(results) if t.name == "incremental rerun"]
+    assert target.measured == "5.00× (4.00–5.75×)"
+    assert target.holds is True
+    text = render_markdown(results)
+    assert "| 2 | auditor full, second | 10,200 | 10,268 | 11.00 | 16.60 | 175.8 | 4.00× |" in text
+    assert "Speed-up of the second run: 5.00× (median of 3; 4.00–5.75×)." in text
+    assert "| 5.00 |" not in text  # the failed round is not shown
+
+
+def test_one_round_below_the_goal_does_not_hold() -> None:
+    results = _results([(45.0, 12.0, 0)])
+    [target] = [t for t in targets(results) if t.name == "incremental rerun"]
+    assert (target.measured, target.holds) == ("3.75×", False)
+    assert "Speed-up of the second run: 3.75×." in render_markdown(results)
