@@ -282,3 +282,14 @@ def test_xlsx_every_sheet_keeps_its_layout_styles_and_fixed_timestamps() -> None
         # The status column, and only it, is filled, in its finding's colour.
         assert [c.fill.fgColor.rgb for c in sheet["E"][2:]] == ["00" + STATUS_FILLS[f.status] for f in card.findings]
         assert all(c.fill.fill_type is None for c in cells if c.column != 5)
+
+
+def test_summary_md_escapes_what_a_results_file_may_carry_outside_the_tables() -> None:
+    run = sample_run()
+    odd = dataclasses.replace(run.instruments[0], short="NĐ 42 | <script>x</script>")
+    text = render_text(
+        "markdown", dataclasses.replace(run, instruments=(odd, *run.instruments[1:]), ruleset_version="<b>1")
+    )
+    assert "<script>" not in text
+    assert "<b>1" not in text
+    assert "NĐ 42 \\| &lt;script>x&lt;/script>" in text

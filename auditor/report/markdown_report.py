@@ -38,10 +38,13 @@ def render(run: AuditRun, lang: str = "vi", context: ReportContext | None = None
     lines = [
         f"# {t('title', lang)} — {_cell(run.province.name)}",
         "",
-        f"{t('as_of', lang)}: {run.as_of.isoformat()} · {t('ruleset', lang)}: {run.ruleset_version}",
+        f"{t('as_of', lang)}: {run.as_of.isoformat()} · {t('ruleset', lang)}: {_cell(run.ruleset_version)}",
         "",
+        # Escaped too: rules are ours, but `auditor report` renders any results.json it is given.
         f"{t('instruments', lang)}: "
-        + ", ".join(f"{i.short}{'' if i.verified else ' (' + t('unverified', lang) + ')'}" for i in run.instruments),
+        + ", ".join(
+            f"{_cell(i.short)}{'' if i.verified else ' (' + t('unverified', lang) + ')'}" for i in run.instruments
+        ),
         "",
         f"| # | {t('agency', lang)} | {t('score', lang)} | {t('site', lang)} | "
         + " | ".join(status_name(s, lang) for s in Status)
