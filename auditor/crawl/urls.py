@@ -29,11 +29,11 @@ _PATH_SESSION = re.compile(r";jsessionid=[^/?#]*", re.IGNORECASE)
 # has already dropped tab, CR and LF.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _MAX_URL = 2048
+# A host name alone (no user, port, query or fragment after it), in lower case.
+_PLAIN_HOST = re.compile(r"[a-z0-9.-]+")
 # A URL already in the form normalise gives: http(s), a lower-case host name without port or user,
 # a path of the characters RFC 3986 allows unescaped (no ";"), no query or fragment. Most links
 # are (the extractor resolves them), and taking them apart and together again cost 13 µs each.
-# A host name alone (no user, port, query or fragment after it), in lower case.
-_PLAIN_HOST = re.compile(r"[a-z0-9.-]+")
 _CANONICAL = re.compile(r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*/[A-Za-z0-9\-._~%!$&'()*+,=:@/]*")
 _MAX_QUERY_PARAMS = 8
 
