@@ -9,6 +9,7 @@ import unicodedata
 
 import pytest
 
+from auditor.extract import page as page_module
 from auditor.extract.dates import HEAD_SCAN_CHARS, best_date, labelled_date_in_head
 from auditor.extract.page import MAX_REGION_DEPTH, _clean, _clean_head, extract_page
 from auditor.textnorm import ASCII_SPACES, OTHER_SPACES, collapsed_length, fold, fold_drop_d, nfc
@@ -84,3 +85,46 @@ def test_a_link_too_deep_below_a_menu_counts_as_main(depth: int, regions: list[s
         "https://a.gov.vn/", 200, nested_link_page(depth), content_type="text/html; charset=utf-8", as_of=AS_OF
     )
     assert [link.region for link in facts.links] == regions
+
+
+def side_boxes_page(count: int, seed: int) -> bytes:
+    """One column of many side boxes of varied lengths around the page's content, a heading in some."""
+    rnd = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
+    boxes = []
+    for i in range(count):
+        words = " ".join(["Văn bản chỉ đạo"] * rnd.randint(0, 40))
+        heading = "<h1>Thông báo</h1>" if rnd.random() < 0.05 else ""
+        boxes.append(
+            f'<div class="{rnd.choice(["box-right", "sidebar", "item"])}"><a href="/b{i}">{words}</a>{heading}</div>'
+        )
+    content = '<div class="content"><h2>Tin tức</h2>' + "<p>Nội dung bài viết.</p>" * rnd.randint(0, 60) + "</div>"
+    at = rnd.randint(0, count)
+    return (
+        f"<html><body><div class='row'>{''.join(boxes[:at])}{content}{''.join(boxes[at:])}</div></body></html>".encode()
+    )
+
+
+@pytest.mark.parametrize("count", [3, page_module.MANY_SIBLINGS - 1, page_module.MANY_SIBLINGS + 1, 200])
+def test_many_side_boxes_in_one_column_are_judged_as_one_by_one(count: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    pages = [side_boxes_page(count, seed) for seed in range(8)]
+    measured_once = [extract_page("https://a.gov.vn/", 200, p, content_type="text/html", as_of=AS_OF) for p in pages]
+    monkeypatch.setattr(page_module, "MANY_SIBLINGS", 10**9)  # every box compared with each sibling
+    one_by_one = [extract_page("https://a.gov.vn/", 200, p, content_type="text/html", as_of=AS_OF) for p in pages]
+    assert measured_once == one_by_one
+    assert any(link.region == "side" for facts in one_by_one for link in facts.links)
+
+
+def test_a_column_of_thousands_of_side_boxes_lists_its_children_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = 0
+    element_children = page_module._element_children
+
+    def counting(parent: object) -> object:
+        nonlocal calls
+        calls += 1
+        return element_children(parent)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(page_module, "_element_children", counting)
+    body = ("<html><body>" + '<div class="box-right"><a href="/x">Văn bản</a></div>' * 3000).encode()
+    facts = extract_page("https://a.gov.vn/", 200, body, content_type="text/html", as_of=AS_OF)
+    assert {link.region for link in facts.links} == {"side"}
+    assert calls <= 2  # was once per box, each listing all 3,000 (3,000 boxes: 6 s)
