@@ -104,18 +104,29 @@ def serve(routes: dict[tuple[str, str], Route], *, tls: ssl.SSLContext | None = 
                 for counted in (host, "*"):  # "*": every host together
                     state.inflight[counted] += 1
                     state.peak[counted] = max(state.peak[counted], state.inflight[counted])
+            counted_out = False
+
+            def done() -> None:
+                # Called just before the write that completes the response, not after it: a client
+                # that has read the whole response may send its next request before this thread runs
+                # again, which counted one request too many in flight (seen on a loaded machine).
+                nonlocal counted_out
+                if not counted_out:
+                    counted_out = True
+                    with state.lock:
+                        state.inflight[host] -= 1
+                        state.inflight["*"] -= 1
+
             try:
                 route = state.routes.get(key)
                 reply = route(count) if route else Reply(404, b"<html><body>404</body></html>")
-                self._answer(reply)
+                self._answer(reply, done)
             except OSError:
                 pass  # the client hung up (a capped body, a timeout): normal for these tests
             finally:
-                with state.lock:
-                    state.inflight[host] -= 1
-                    state.inflight["*"] -= 1
+                done()
 
-        def _answer(self, reply: Reply) -> None:
+        def _answer(self, reply: Reply, done: Callable[[], None]) -> None:
             if reply.delay:
                 time.sleep(reply.delay)
             self.send_response(reply.status)
@@ -123,19 +134,25 @@ def serve(routes: dict[tuple[str, str], Route], *, tls: ssl.SSLContext | None = 
                 self.send_header(name, value)
             length = reply.length if reply.stream is not None else len(reply.body)
             self.send_header("Content-Length", str(length))
+            if self.command == "HEAD" or not length:
+                done()  # the headers complete the response
             self.end_headers()
             if self.command == "HEAD":
                 return
             if reply.reset_after is not None:
+                done()
                 self.wfile.write(reply.body[: reply.reset_after])
                 self.wfile.flush()
                 _reset(self.connection)
                 self.close_connection = True
                 return
             if reply.stream is not None:
+                # Counted out after the last chunk (by the caller): which chunk is last is known only
+                # then, and no test reads the peak of a streamed reply.
                 for chunk in reply.stream():
                     self.wfile.write(chunk)
                 return
+            done()
             self.wfile.write(reply.body)
 
     server = _QuietServer(("127.0.0.1", 0), Handler)
