@@ -548,7 +548,7 @@ def _text_len(node: LexborNode, lengths: dict[int, int]) -> int:
 
 # Element children of one parent beyond which they are measured once for all of them instead of for
 # each side box among them: a page of thousands of boxes in one column compared each box with every
-# other (3,000 boxes: 6 s; 18,000, the most 800,000 characters hold: 126 s).
+# other (4,000 boxes: 8 s; 18,000, about what 800,000 characters hold: 126 s).
 MANY_SIBLINGS = 16
 
 
