@@ -60,6 +60,11 @@ def subset_sites(folder: Path, agency_ids: tuple[str, ...]) -> Path:
 
 def audit_sample(agency_ids: tuple[str, ...]) -> AuditRun:
     """The given agencies of the bundled sample portal, audited in this process as of its fixed date."""
+    return audit_sample_counted(agency_ids)[0]
+
+
+def audit_sample_counted(agency_ids: tuple[str, ...]) -> tuple[AuditRun, dict[str, int]]:
+    """Like :func:`audit_sample`, with the requests the sample portal received per host."""
     full = load_registry(ROOT / "sites.yaml")
     registry = replace(full, agencies=tuple(a for a in full.agencies if a.id in agency_ids))
     rules = load_rules(ROOT / "rules", province=registry.province.id)
@@ -70,4 +75,5 @@ def audit_sample(agency_ids: tuple[str, ...]) -> AuditRun:
             resolve=target.resolve,
             plain_http=True,
         )
-        return asyncio.run(audit(registry, rules, options))
+        run = asyncio.run(audit(registry, rules, options))
+        return run, target.server.counts_by_host()
