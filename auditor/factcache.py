@@ -27,30 +27,36 @@ import hashlib
 import marshal
 import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache, lru_cache
 from pathlib import Path
 
 from . import extract, models, textnorm, zstd
 from .crawl.cache import body_sha256
 from .crawl.sqlitefile import DatabaseFormat, open_database
+from .evaluate import recognise
+from .evaluate.recognise import Recogniser, RememberedMatches
 from .extract.dates import watch_as_of
 from .extract.page import extract_page
-from .models import Item, Link, PageFacts
+from .models import Agency, Item, Link, PageFacts
 
-__all__ = ["FactsCache", "extractor_fingerprint"]
+__all__ = ["FactsCache", "extractor_fingerprint", "recogniser_fingerprint"]
 
-_FORMAT = 5
+_FORMAT = 6
 _DATABASE_FORMAT = DatabaseFormat(
     0x41554446,  # "AUDF"
     _FORMAT,
-    # since/until: the window of reference dates the facts hold for, as proleptic ordinals (until exclusive).
-    # A rowid table, not WITHOUT ROWID: that one keeps up to a kilobyte of each row (facts are
-    # about 2 KB) in the pages of its one tree, inner pages included, and the rest in an overflow
-    # page: 7 rows to a page where the rowid table's inner pages hold 416. On 10,500 rows of the
-    # benchmark corpus a read took 45 µs instead of 19, a write 171 µs instead of 59 (dbstat,
-    # 4 KB pages, 256 KiB page cache), and the file was twice the size.
-    ("CREATE TABLE facts (key BLOB PRIMARY KEY, since INTEGER NOT NULL, until INTEGER NOT NULL, data BLOB NOT NULL)",),
+    (
+        # since/until: the window of reference dates the facts hold for, as proleptic ordinals (until
+        # exclusive). A rowid table, not WITHOUT ROWID: that one keeps up to a kilobyte of each row
+        # (facts are about 2 KB) in the pages of its one tree, inner pages included, and the rest in
+        # an overflow page: 7 rows to a page where the rowid table's inner pages hold 416. On 10,500
+        # rows of the benchmark corpus a read took 45 µs instead of 19, a write 171 µs instead of 59
+        # (dbstat, 4 KB pages, 256 KiB page cache), and the file was twice the size.
+        "CREATE TABLE facts (key BLOB PRIMARY KEY, since INTEGER NOT NULL, until INTEGER NOT NULL, data BLOB NOT NULL)",
+        # A site's link and page matches (auditor.evaluate.recognise.RememberedMatches), a row per site.
+        "CREATE TABLE matches (key BLOB PRIMARY KEY, data BLOB NOT NULL)",
+    ),
 )
 # Rows written per transaction.
 FLUSH_EVERY = 64
@@ -74,6 +80,16 @@ def extractor_fingerprint() -> str:
     digest = hashlib.sha256(f"facts-format-{_FORMAT}-python-{sys.version_info[:2]}".encode())
     sources = [Path(models.__file__), Path(textnorm.__file__), *sorted(Path(extract.__file__).parent.glob("*.py"))]
     for source in sources:
+        digest.update(source.name.encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+@cache
+def recogniser_fingerprint() -> str:
+    """A hash of the code that recognises categories: answers kept by other code are never read."""
+    digest = hashlib.sha256(f"matches-format-{_FORMAT}-python-{sys.version_info[:2]}".encode())
+    for source in (Path(models.__file__), Path(textnorm.__file__), Path(recognise.__file__)):
         digest.update(source.name.encode())
         digest.update(source.read_bytes())
     return digest.hexdigest()
@@ -238,14 +254,19 @@ class FactsCache:
 
     def flush(self) -> None:
         """Write the waiting rows in one transaction."""
-        db, rows = self._db, [(key, *row) for key, row in self._waiting.items()]
+        rows = [(key, *row) for key, row in self._waiting.items()]
         self._waiting.clear()
+        self._write("INSERT OR REPLACE INTO facts (key, since, until, data) VALUES (?, ?, ?, ?)", rows)
+
+    def _write(self, statement: str, rows: Sequence[tuple[object, ...]]) -> None:
+        """``statement`` for each row, in one transaction that takes the write lock up front."""
+        db = self._db
         if db is None or not rows:
             return
-        # A full disk or a busy database costs the next run a parse, never this run its result.
+        # A full disk or a busy database costs the next run a parse or some judging, never this run its result.
         try:
             db.execute("BEGIN IMMEDIATE")
-            db.executemany("INSERT OR REPLACE INTO facts (key, since, until, data) VALUES (?, ?, ?, ?)", rows)
+            db.executemany(statement, rows)
             db.execute("COMMIT")
         except sqlite3.Error:
             with contextlib.suppress(sqlite3.Error):
@@ -303,6 +324,32 @@ class FactsCache:
             )
         self._save(key, window.since, window.until, facts)
         return facts
+
+    @staticmethod
+    def _matches_key(agency: Agency, recogniser: Recogniser) -> bytes:
+        parts = (recogniser_fingerprint(), recogniser.cues_digest, agency.id, agency.url)
+        return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).digest()
+
+    def matches_of(self, agency: Agency, recogniser: Recogniser) -> RememberedMatches:
+        """The agency's site's matches as the last run under the same cues and code kept them (none if none)."""
+        db, kept = self._connection(), None
+        try:
+            if db is not None:
+                row = db.execute("SELECT data FROM matches WHERE key = ?", (self._matches_key(agency, recogniser),))
+                found = row.fetchone()
+                # Our own rows, never web content; zstd's checksum catches damage first.
+                kept = marshal.loads(zstd.decompress(found[0])) if found is not None else None  # noqa: S302
+        except (sqlite3.Error, ValueError, TypeError, EOFError, zstd.ZstdError):
+            kept = None  # judged again, and kept anew
+        return RememberedMatches(recogniser, kept)
+
+    def keep_matches(self, agency: Agency, matches: RememberedMatches) -> None:
+        """Keep what the site's crawl used for the next run, if it judged anything new."""
+        kept = matches.to_keep()
+        if kept is None or self._connection() is None:
+            return
+        row = (self._matches_key(agency, matches.recogniser), zstd.compress(marshal.dumps(kept), options=_COMPRESSION))
+        self._write("INSERT OR REPLACE INTO matches (key, data) VALUES (?, ?)", [row])
 
     def close(self) -> None:
         """Write what is waiting and let go of the database."""

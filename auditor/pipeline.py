@@ -108,16 +108,21 @@ async def _audit_agency(
     fetcher: Fetcher,
     options: AuditOptions,
     observer: AuditObserver | None,
-    extract: PageExtractor,
-    known: FactsLookup | None,
+    facts: FactsCache | None,
 ) -> Scorecard:
     if observer is not None:
         observer.site_started(agency)
     obligations = rules.obligations(agency, options.as_of)
+    extract: PageExtractor = facts.extract if facts is not None else parse_page
+    known: FactsLookup | None = facts.known if facts is not None else None
     try:
+        matches = facts.matches_of(agency, recogniser) if facts is not None else None
+        matcher = matches or recogniser
         crawl = await crawl_site(
-            agency, obligations, recogniser, fetcher, options.settings, options.as_of, observer, extract, known
+            agency, obligations, matcher, fetcher, options.settings, options.as_of, observer, extract, known
         )
+        if facts is not None and matches is not None:
+            facts.keep_matches(agency, matches)
         findings = judge_site(obligations, crawl, options.as_of)
     except Exception as exc:  # a site the auditor fails on is data, never the end of the run
         crawl = SiteCrawl(SiteStatus.AUDIT_ERROR, _internal_error(exc), {}, (), False)
@@ -160,13 +165,11 @@ async def _audit_agencies(
     recogniser = Recogniser(rules.categories)
     fetcher = Fetcher(options.settings, resolve=options.resolve, plain_http=options.plain_http, cache=cache)
     facts = FactsCache(cache.root / FACTS_FILE) if cache is not None else None
-    extract: PageExtractor = facts.extract if facts is not None else parse_page
-    known: FactsLookup | None = facts.known if facts is not None else None
     active = asyncio.Semaphore(SITES_PER_REQUEST_SLOT * options.settings.global_concurrency)
 
     async def in_turn(agency: Agency) -> Scorecard:
         async with active:
-            return await _audit_agency(agency, rules, recogniser, fetcher, options, observer, extract, known)
+            return await _audit_agency(agency, rules, recogniser, fetcher, options, observer, facts)
 
     try:
         scorecards = await asyncio.gather(*(in_turn(a) for a in agencies))

@@ -17,6 +17,7 @@ from auditor import zstd
 from auditor.config import load_registry
 from auditor.crawl.cache import CachedResponse, HttpCache
 from auditor.demo import sample_target
+from auditor.evaluate.recognise import Recogniser
 from auditor.extract.page import extract_page
 from auditor.factcache import FactsCache, _LinkPool
 from auditor.models import Link, PageFacts
@@ -183,6 +184,7 @@ def test_a_second_audit_parses_no_unchanged_page(
         ]  # fmt: skip
         pages = []
         read_back: list[str] = []
+        judged: list[object] = []
         body = HttpCache.body
         for run in ("first", "second"):
             if run == "second":
@@ -193,6 +195,9 @@ def test_a_second_audit_parses_no_unchanged_page(
                     return body(self, entry)
 
                 monkeypatch.setattr(HttpCache, "body", reading)
+                # Nor is a link or heading judged again: the first run kept its answers.
+                monkeypatch.setattr(Recogniser, "match_link", lambda _, link: judged.append(link))
+                monkeypatch.setattr(Recogniser, "_page_matches", lambda _, key: judged.append(key))
             result = run_cli("audit", *common, "--out", str(tmp_path / run / "run"))
             assert result.code == 0, result.stderr
             pages.append(json.loads((cache / FETCH_STATS_FILE).read_text(encoding="utf-8"))["pages"])
@@ -203,6 +208,7 @@ def test_a_second_audit_parses_no_unchanged_page(
     # The pages' bodies stay in the cache: their facts are found by the bodies' hashes.
     assert read_back
     assert all(url.endswith(("/robots.txt", ".xml")) for url in read_back), read_back
+    assert judged == []
     first, second = (_results(tmp_path / r) for r in ("first", "second"))
     assert first["agencies"] == second["agencies"]
 

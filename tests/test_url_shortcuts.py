@@ -1,7 +1,9 @@
-"""The shortcuts the crawl takes with URLs and link texts give exactly what the plain computations give."""
+"""The shortcuts the crawl takes with URLs, link texts and page facts give exactly what the plain computations give."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import itertools
 import re
 from collections.abc import Callable
@@ -11,9 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from auditor.crawl import urls
-from auditor.crawl.urls import host_of, looks_like_trap, normalise
-from auditor.models import Link
-from auditor.sitecrawl import _is_sitemap_link
+from auditor.crawl.urls import host_of, looks_like_trap, normalise, origin_of
+from auditor.models import Item, Link, PageFacts
+from auditor.sitecrawl import _for_judging, _is_sitemap_link
 from auditor.textnorm import fold, tokens
 
 SCHEMES = ["http", "https", "HTTP", "ftp", ""]
@@ -57,6 +59,12 @@ def reference_host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
+def reference_origin(url: str) -> str:
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return f"{parts.scheme}://{(parts.hostname or '').lower()}:{port}"
+
+
 def reference_trap(url: str) -> bool:
     parts = urlsplit(url)
     if len(parse_qsl(parts.query)) > urls._MAX_QUERY_PARAMS:
@@ -93,7 +101,7 @@ def built_urls() -> list[str]:
     return found
 
 
-def test_normalise_trap_and_host_agree_with_the_plain_computation_on_every_built_url() -> None:
+def test_normalise_trap_host_and_origin_agree_with_the_plain_computation_on_every_built_url() -> None:
     every = built_urls()
     assert len(every) > 20_000
     normalised = 0
@@ -106,6 +114,7 @@ def test_normalise_trap_and_host_agree_with_the_plain_computation_on_every_built
             assert looks_like_trap(expected) == reference_trap(expected), repr(url)
         assert outcome(looks_like_trap, url) == outcome(reference_trap, url), repr(url)
         assert outcome(host_of, url) == outcome(reference_host, url), repr(url)
+        assert outcome(origin_of, url) == outcome(reference_origin, url), repr(url)
     assert normalised > 5_000
 
 
@@ -113,11 +122,12 @@ URL_ALPHABET = st.sampled_from([*"aZ09-._~%!$&'()*+,;=:@/?#[]\\ \t\x00\x7fđư",
 
 
 @given(st.lists(URL_ALPHABET, max_size=30).map("".join))
-def test_normalise_trap_and_host_agree_on_any_text(tail: str) -> None:
+def test_normalise_trap_host_and_origin_agree_on_any_text(tail: str) -> None:
     for url in (tail, f"http://sotc.gov.vn/{tail}", f"https://sotc.gov.vn{tail}"):
         assert normalise(url) == reference_normalise(url)
         assert outcome(looks_like_trap, url) == outcome(reference_trap, url)
         assert outcome(host_of, url) == outcome(reference_host, url)
+        assert outcome(origin_of, url) == outcome(reference_origin, url)
 
 
 LABELS = ["Sơ đồ site", "SƠ ĐỒ CỔNG", "Sitemap", "site-map", "Site  map", "sơđồ", "so do", "Sở Đô thị", "đồ sơ",
@@ -138,3 +148,28 @@ def test_a_sitemap_link_is_told_as_from_its_words() -> None:
 def test_a_sitemap_link_is_told_as_from_its_words_for_any_text(text: str) -> None:
     link = Link(url="https://sotc.gov.vn/" + re.sub(r"\s", "-", text), text=text)
     assert _is_sitemap_link(link) == reference_sitemap(link)
+
+
+def test_the_facts_kept_for_judging_are_the_page_facts_less_what_the_crawl_weighs() -> None:
+    # Every field set to something other than its default: a field added to PageFacts and left out of
+    # _for_judging would come back as its default, and this test would tell.
+    facts = PageFacts(
+        url="https://sotc.gov.vn/a",
+        status_code=203,
+        title="Công khai ngân sách",
+        headings=("Ngân sách",),
+        breadcrumb=("Trang chủ", "Ngân sách"),
+        links=(Link(url="https://sotc.gov.vn/b", text="b"),),
+        items=(Item("Quyết định 12", "https://sotc.gov.vn/c", dt.date(2026, 1, 2), "list", True),),
+        page_date=dt.date(2026, 1, 3),
+        page_date_signal="meta",
+        main_text_chars=812,
+        placeholder=True,
+        not_found=True,
+        attachment=True,
+        next_pages=("https://sotc.gov.vn/a?page=2",),
+    )
+    for field in dataclasses.fields(PageFacts):
+        assert getattr(facts, field.name) != field.default, field.name
+    expected = dataclasses.replace(facts, headings=(), breadcrumb=(), links=(), next_pages=())
+    assert _for_judging(facts) == expected

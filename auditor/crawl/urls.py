@@ -49,6 +49,11 @@ def host_of(url: str) -> str:
 
 def origin_of(url: str) -> str:
     """scheme://host:port, the unit of politeness (a host may serve http and https separately)."""
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme in ("http", "https"):
+        host = rest.partition("/")[0]
+        if _PLAIN_HOST.fullmatch(host):  # no port, user or upper case: what the steps below give for it
+            return f"{scheme}://{host}:{443 if scheme == 'https' else 80}"
     parts = urlsplit(url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
     return f"{parts.scheme}://{(parts.hostname or '').lower()}:{port}"

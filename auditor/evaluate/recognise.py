@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
@@ -9,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 from ..models import Category, Link, PageFacts
 from ..textnorm import fold, fold_drop_d, tokens
 
-__all__ = ["Match", "Recogniser"]
+__all__ = ["Match", "Recogniser", "RememberedMatches"]
 
 # Joined forms ("congkhaingansach") are searched inside longer file-name and slug words; shorter
 # ones ("lienhe", "hoidap") only match a whole word, as they occur by accident inside others.
@@ -59,6 +60,9 @@ class Recogniser:
     """Every category's cues compiled once per run."""
 
     def __init__(self, categories: tuple[Category, ...]) -> None:
+        # What the answers depend on besides the texts judged and this module's code (in order: the
+        # first category to claim a joined form keeps it).
+        self.cues_digest = hashlib.sha256(repr([(c.id, c.cues) for c in categories]).encode()).hexdigest()
         by_first: dict[str, list[_Phrase]] = {}
         title_by_first: dict[str, list[_Phrase]] = {}
         self._negative: dict[str, list[tuple[str, ...]]] = {}
@@ -229,19 +233,16 @@ class Recogniser:
         breadcrumb ends with its category ("Trang chủ > Thủ tục hành chính") while its heading is the
         article's title, and the crawler weighs the two differently.
         """
-        heading = facts.headings[0] if facts.headings else None
-        crumb = facts.breadcrumb[-1] if facts.breadcrumb else None
-        return self._page_matches(heading, crumb, facts.title if heading is None and crumb is None else "")
+        return list(self._page_matches(_page_key(facts)))
 
-    def _page_matches(self, heading: str | None, crumb: str | None, title: str) -> list[Match]:
+    def _page_matches(self, key: PageKey) -> tuple[Match, ...]:
         # List pages and their crumbs repeat these strings page after page: remembered (see __init__).
-        key = (heading, crumb, title)
         found = self._page_memo.get(key)
         if found is None:
-            found = self._page_memo[key] = self._judge_page(heading, crumb, title)
+            found = self._page_memo[key] = self._judge_page(*key)
             if len(self._page_memo) > MAX_REMEMBERED_PAGES:
                 del self._page_memo[next(iter(self._page_memo))]  # the oldest: memory stays flat
-        return list(found)
+        return found
 
     def _judge_page(self, heading: str | None, crumb: str | None, title: str) -> tuple[Match, ...]:
         sources: list[tuple[str, str]] = []
@@ -267,3 +268,115 @@ class Recogniser:
         current = candidates.get(category)
         if current is None or phrase.length > current[1].length:
             candidates[category] = (source, phrase)
+
+
+# What match_link reads of a link (all its fields), and what match_page reads of a page.
+LinkKey = tuple[str, str, str, str, str, str]
+PageKey = tuple[str | None, str | None, str]
+# A match as kept between runs: category, source, phrase, strength.
+_Row = tuple[str, str, str, int]
+# What a site's answers are kept as: plain data ``marshal`` writes.
+KeptMatches = tuple[dict[LinkKey, tuple[_Row, ...]], dict[PageKey, tuple[_Row, ...]]]
+
+
+def _page_key(facts: PageFacts) -> PageKey:
+    """The page's own heading, its last crumb, and its title when it has neither."""
+    heading = facts.headings[0] if facts.headings else None
+    crumb = facts.breadcrumb[-1] if facts.breadcrumb else None
+    return heading, crumb, facts.title if heading is None and crumb is None else ""
+
+
+class RememberedMatches:
+    """One site's link and page matches; those an earlier run kept are answered without judging again.
+
+    A site shows next month mostly what it shows now (menus, boxes, list pages, the same articles),
+    and judging each link and heading again was about a tenth of a rerun's CPU. An answer depends
+    on the text judged, the categories' cues and the code alone, so answers kept under the same
+    cues and code (see :meth:`auditor.factcache.FactsCache.matches_of`) are this run's answers.
+    """
+
+    def __init__(self, recogniser: Recogniser, earlier: object = None) -> None:
+        self.recogniser = recogniser
+        self._earlier_links, self._earlier_pages = _read_kept(earlier)
+        self._links: dict[LinkKey, tuple[Match, ...]] = {}
+        self._pages: dict[PageKey, tuple[Match, ...]] = {}
+        self.judged = 0  # answers the earlier run had not kept
+
+    def match_link(self, link: Link) -> list[Match]:
+        """:meth:`Recogniser.match_link`."""
+        key = (link.url, link.text, link.title, link.image_alt, link.image_src, link.region)
+        found = self._links.get(key)
+        if found is None:
+            found = self._earlier_links.get(key)
+            if found is None:
+                found = tuple(self.recogniser.match_link(link))
+                self.judged += 1
+            self._links[key] = found
+        return list(found)
+
+    def match_page(self, facts: PageFacts) -> list[Match]:
+        """:meth:`Recogniser.match_page`."""
+        key = _page_key(facts)
+        found = self._pages.get(key)
+        if found is None:
+            found = self._earlier_pages.get(key)
+            if found is None:
+                found = self.recogniser._page_matches(key)
+                self.judged += 1
+            self._pages[key] = found
+        return list(found)
+
+    def to_keep(self) -> KeptMatches | None:
+        """The answers this run used, as plain data to keep for the next; None when nothing new was judged."""
+        if not self.judged:
+            return None
+        return (
+            {key: tuple(_row(m) for m in found) for key, found in self._links.items()},
+            {key: tuple(_row(m) for m in found) for key, found in self._pages.items()},
+        )
+
+
+def _row(match: Match) -> _Row:
+    return match.category, match.source, match.phrase, match.strength
+
+
+def _read_kept(
+    kept: object,
+) -> tuple[dict[LinkKey, tuple[Match, ...]], dict[PageKey, tuple[Match, ...]]]:
+    """What :meth:`RememberedMatches.to_keep` gave, as matches; nothing at all if any of it is not in that shape."""
+    if not (isinstance(kept, tuple) and len(kept) == 2 and all(isinstance(part, dict) for part in kept)):
+        return {}, {}
+    links, pages = kept
+    try:
+        return (
+            {_link_key(key): _matches(rows) for key, rows in links.items()},
+            {_kept_page_key(key): _matches(rows) for key, rows in pages.items()},
+        )
+    except (TypeError, ValueError, AttributeError):
+        return {}, {}
+
+
+def _link_key(key: object) -> LinkKey:
+    if not (isinstance(key, tuple) and len(key) == 6 and all(isinstance(part, str) for part in key)):
+        raise TypeError("not a link key")
+    return key
+
+
+def _kept_page_key(key: object) -> PageKey:
+    if not (isinstance(key, tuple) and len(key) == 3 and all(isinstance(part, str | None) for part in key)):
+        raise TypeError("not a page key")
+    return key
+
+
+def _matches(rows: object) -> tuple[Match, ...]:
+    if not isinstance(rows, tuple):
+        raise TypeError("not rows")
+    found = []
+    for row in rows:
+        category, source, phrase, strength = row
+        if not (isinstance(category, str) and isinstance(source, str) and isinstance(phrase, str)):
+            raise TypeError("not a match")
+        if not isinstance(strength, int):
+            raise TypeError("not a strength")
+        found.append(Match(category, source, phrase, strength))
+    return tuple(found)
