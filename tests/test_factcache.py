@@ -196,8 +196,8 @@ def test_a_second_audit_parses_no_unchanged_page(
 
                 monkeypatch.setattr(HttpCache, "body", reading)
                 # Nor is a link or heading judged again: the first run kept its answers.
-                monkeypatch.setattr(Recogniser, "match_link", lambda _, link: judged.append(link))
-                monkeypatch.setattr(Recogniser, "_page_matches", lambda _, key: judged.append(key))
+                monkeypatch.setattr(Recogniser, "match_link", lambda _, link: judged.append(link) or [])
+                monkeypatch.setattr(Recogniser, "_page_matches", lambda _, key: judged.append(key) or ())
             result = run_cli("audit", *common, "--out", str(tmp_path / run / "run"))
             assert result.code == 0, result.stderr
             pages.append(json.loads((cache / FETCH_STATS_FILE).read_text(encoding="utf-8"))["pages"])

@@ -270,13 +270,15 @@ class Recogniser:
             candidates[category] = (source, phrase)
 
 
-# What match_link reads of a link (all its fields), and what match_page reads of a page.
-LinkKey = tuple[str, str, str, str, str, str]
+# What match_page reads of a page: its heading, last crumb and title (see _page_key).
 PageKey = tuple[str | None, str | None, str]
 # A match as kept between runs: category, source, phrase, strength.
 _Row = tuple[str, str, str, int]
-# What a site's answers are kept as: plain data ``marshal`` writes.
-KeptMatches = tuple[dict[LinkKey, tuple[_Row, ...]], dict[PageKey, tuple[_Row, ...]]]
+# What a site's answers are kept as, plain data for ``marshal``: the digests of the texts that named
+# no category, one after the other, and the matches of those that named some, by digest.
+KeptMatches = tuple[bytes, dict[bytes, tuple[_Row, ...]]]
+# Bytes of a digest: 128 bits, so that two texts of a site never share one.
+DIGEST_SIZE = 16
 
 
 def _page_key(facts: PageFacts) -> PageKey:
@@ -286,6 +288,12 @@ def _page_key(facts: PageFacts) -> PageKey:
     return heading, crumb, facts.title if heading is None and crumb is None else ""
 
 
+def _digest(key: tuple[str | None, ...]) -> bytes:
+    # repr tells the fields apart whatever characters they hold, and is the same in every process
+    # (marshal is not: it writes a string seen twice as a reference, depending on its reference count).
+    return hashlib.blake2b(repr(key).encode("utf-8", "surrogatepass"), digest_size=DIGEST_SIZE).digest()
+
+
 class RememberedMatches:
     """One site's link and page matches; those an earlier run kept are answered without judging again.
 
@@ -293,83 +301,89 @@ class RememberedMatches:
     and judging each link and heading again was about a tenth of a rerun's CPU. An answer depends
     on the text judged, the categories' cues and the code alone, so answers kept under the same
     cues and code (see :meth:`auditor.factcache.FactsCache.matches_of`) are this run's answers.
+    What is judged is known by a digest of all it reads, and most texts name no category: a site's
+    thousand links cost a set of digests, not a copy of their texts.
     """
 
     def __init__(self, recogniser: Recogniser, earlier: object = None) -> None:
         self.recogniser = recogniser
-        self._earlier_links, self._earlier_pages = _read_kept(earlier)
-        self._links: dict[LinkKey, tuple[Match, ...]] = {}
-        self._pages: dict[PageKey, tuple[Match, ...]] = {}
+        self._earlier_none, self._earlier_found = _read_kept(earlier)
+        self._none: set[bytes] = set()  # this run's answers, as they will be kept
+        self._found: dict[bytes, tuple[Match, ...]] = {}
         self.judged = 0  # answers the earlier run had not kept
+
+    def _answer(self, key: tuple[str | None, ...]) -> tuple[bytes, tuple[Match, ...] | None]:
+        digest = _digest(key)
+        if digest in self._none:
+            return digest, ()
+        found = self._found.get(digest)
+        if found is None:
+            if digest in self._earlier_none:
+                self._none.add(digest)
+                return digest, ()
+            found = self._earlier_found.get(digest)
+            if found is not None:
+                self._found[digest] = found
+        return digest, found
+
+    def _remember(self, digest: bytes, found: tuple[Match, ...]) -> list[Match]:
+        self.judged += 1
+        if found:
+            self._found[digest] = found
+        else:
+            self._none.add(digest)
+        return list(found)
 
     def match_link(self, link: Link) -> list[Match]:
         """:meth:`Recogniser.match_link`."""
-        key = (link.url, link.text, link.title, link.image_alt, link.image_src, link.region)
-        found = self._links.get(key)
+        key = ("link", link.url, link.text, link.title, link.image_alt, link.image_src, link.region)
+        digest, found = self._answer(key)
         if found is None:
-            found = self._earlier_links.get(key)
-            if found is None:
-                found = tuple(self.recogniser.match_link(link))
-                self.judged += 1
-            self._links[key] = found
+            return self._remember(digest, tuple(self.recogniser.match_link(link)))
         return list(found)
 
     def match_page(self, facts: PageFacts) -> list[Match]:
         """:meth:`Recogniser.match_page`."""
         key = _page_key(facts)
-        found = self._pages.get(key)
+        digest, found = self._answer(("page", *key))
         if found is None:
-            found = self._earlier_pages.get(key)
-            if found is None:
-                found = self.recogniser._page_matches(key)
-                self.judged += 1
-            self._pages[key] = found
+            return self._remember(digest, self.recogniser._page_matches(key))
         return list(found)
 
     def to_keep(self) -> KeptMatches | None:
-        """The answers this run used, as plain data to keep for the next; None when nothing new was judged."""
+        """The answers this run used, to keep for the next; None when nothing new was judged."""
         if not self.judged:
             return None
-        return (
-            {key: tuple(_row(m) for m in found) for key, found in self._links.items()},
-            {key: tuple(_row(m) for m in found) for key, found in self._pages.items()},
-        )
+        found = {digest: tuple(_row(m) for m in matches) for digest, matches in sorted(self._found.items())}
+        return b"".join(sorted(self._none)), found
 
 
 def _row(match: Match) -> _Row:
     return match.category, match.source, match.phrase, match.strength
 
 
-def _read_kept(
-    kept: object,
-) -> tuple[dict[LinkKey, tuple[Match, ...]], dict[PageKey, tuple[Match, ...]]]:
-    """What :meth:`RememberedMatches.to_keep` gave, as matches; nothing at all if any of it is not in that shape."""
-    if not (isinstance(kept, tuple) and len(kept) == 2 and all(isinstance(part, dict) for part in kept)):
-        return {}, {}
-    links, pages = kept
+def _read_kept(kept: object) -> tuple[set[bytes], dict[bytes, tuple[Match, ...]]]:
+    """What :meth:`RememberedMatches.to_keep` gave; nothing at all if any of it is not in that shape."""
+    if not (isinstance(kept, tuple) and len(kept) == 2):
+        return set(), {}
+    none, found = kept
+    if not (isinstance(none, bytes) and len(none) % DIGEST_SIZE == 0 and isinstance(found, dict)):
+        return set(), {}
     try:
-        return (
-            {_link_key(key): _matches(rows) for key, rows in links.items()},
-            {_kept_page_key(key): _matches(rows) for key, rows in pages.items()},
-        )
-    except (TypeError, ValueError, AttributeError):
-        return {}, {}
+        matches = {_kept_digest(digest): _matches(rows) for digest, rows in found.items()}
+    except (TypeError, ValueError):
+        return set(), {}
+    return {none[i : i + DIGEST_SIZE] for i in range(0, len(none), DIGEST_SIZE)}, matches
 
 
-def _link_key(key: object) -> LinkKey:
-    if not (isinstance(key, tuple) and len(key) == 6 and all(isinstance(part, str) for part in key)):
-        raise TypeError("not a link key")
-    return key
-
-
-def _kept_page_key(key: object) -> PageKey:
-    if not (isinstance(key, tuple) and len(key) == 3 and all(isinstance(part, str | None) for part in key)):
-        raise TypeError("not a page key")
-    return key
+def _kept_digest(digest: object) -> bytes:
+    if not (isinstance(digest, bytes) and len(digest) == DIGEST_SIZE):
+        raise TypeError("not a digest")
+    return digest
 
 
 def _matches(rows: object) -> tuple[Match, ...]:
-    if not isinstance(rows, tuple):
+    if not isinstance(rows, tuple) or not rows:
         raise TypeError("not rows")
     found = []
     for row in rows:
