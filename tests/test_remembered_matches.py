@@ -12,7 +12,7 @@ import pytest
 
 from auditor import factcache
 from auditor.config import load_registry, load_rules
-from auditor.evaluate.recognise import Match, Recogniser, RememberedMatches, _page_key
+from auditor.evaluate.recognise import Match, Recogniser, RememberedMatches
 from auditor.extract.page import extract_page
 from auditor.factcache import FactsCache
 from auditor.models import Category, Link, PageFacts
@@ -59,7 +59,7 @@ def test_kept_answers_are_the_recognisers_answers() -> None:
     assert sum(map(len, expected[1])) > 10  # pages that do
     first = RememberedMatches(RECOGNISER)
     assert _answers(first) == expected
-    assert first.judged == len(LINKS) + len({_page_key(f) for f in FACTS})
+    assert first.judged == len(LINKS) + len(FACTS)
     again = RememberedMatches(RECOGNISER, _kept_through_marshal(first))
     assert _answers(again) == expected
     assert again.judged == 0
@@ -88,8 +88,9 @@ def test_only_the_answers_a_run_used_are_kept_again() -> None:
     new = Link(url="https://stc.tinh.gov.vn/chuyen-muc/99999", text="Công khai ngân sách")
     assert new not in LINKS
     assert again.match_link(LINKS[0]) == RECOGNISER.match_link(LINKS[0])
-    assert [m.category for m in again.match_link(new)] == ["budget_disclosure"]
-    assert again.judged == 1
+    for _ in range(2):  # a link reached again from nearer the home page is asked about again
+        assert [m.category for m in again.match_link(new)] == ["budget_disclosure"]
+    assert again.judged == 2
     kept = again.to_keep()
     assert kept is not None
     none, found = kept

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -302,60 +303,56 @@ class RememberedMatches:
     on the text judged, the categories' cues and the code alone, so answers kept under the same
     cues and code (see :meth:`auditor.factcache.FactsCache.matches_of`) are this run's answers.
     What is judged is known by a digest of all it reads, and most texts name no category: a site's
-    thousand links cost a set of digests, not a copy of their texts.
+    thousand links cost a set of digests, not a copy of their texts. The crawl asks about a link
+    once, so this run's answers are only written down for the next, in 16 bytes each.
     """
 
     def __init__(self, recogniser: Recogniser, earlier: object = None) -> None:
         self.recogniser = recogniser
         self._earlier_none, self._earlier_found = _read_kept(earlier)
-        self._none: set[bytes] = set()  # this run's answers, as they will be kept
-        self._found: dict[bytes, tuple[Match, ...]] = {}
+        # This run's answers, as they will be kept: digests one after the other, and the matches of
+        # those that named a category.
+        self._none = bytearray()
+        self._found = bytearray()
+        self._found_matches: list[tuple[Match, ...]] = []  # of each digest in _found, in order
+        self._made: dict[tuple[Match, ...], tuple[Match, ...]] = {}
         self.judged = 0  # answers the earlier run had not kept
 
-    def _answer(self, key: tuple[str | None, ...]) -> tuple[bytes, tuple[Match, ...] | None]:
+    def _answer(self, key: tuple[str | None, ...], judge: Callable[[], tuple[Match, ...]]) -> list[Match]:
         digest = _digest(key)
-        if digest in self._none:
-            return digest, ()
-        found = self._found.get(digest)
+        found = () if digest in self._earlier_none else self._earlier_found.get(digest)
         if found is None:
-            if digest in self._earlier_none:
-                self._none.add(digest)
-                return digest, ()
-            found = self._earlier_found.get(digest)
-            if found is not None:
-                self._found[digest] = found
-        return digest, found
-
-    def _remember(self, digest: bytes, found: tuple[Match, ...]) -> list[Match]:
-        self.judged += 1
+            judged = judge()
+            found = self._made.setdefault(judged, judged)  # links to one page under one label: one answer
+            self.judged += 1
         if found:
-            self._found[digest] = found
+            self._found += digest
+            self._found_matches.append(found)
         else:
-            self._none.add(digest)
+            self._none += digest
         return list(found)
 
     def match_link(self, link: Link) -> list[Match]:
         """:meth:`Recogniser.match_link`."""
         key = ("link", link.url, link.text, link.title, link.image_alt, link.image_src, link.region)
-        digest, found = self._answer(key)
-        if found is None:
-            return self._remember(digest, tuple(self.recogniser.match_link(link)))
-        return list(found)
+        return self._answer(key, lambda: tuple(self.recogniser.match_link(link)))
 
     def match_page(self, facts: PageFacts) -> list[Match]:
         """:meth:`Recogniser.match_page`."""
         key = _page_key(facts)
-        digest, found = self._answer(("page", *key))
-        if found is None:
-            return self._remember(digest, self.recogniser._page_matches(key))
-        return list(found)
+        return self._answer(("page", *key), lambda: self.recogniser._page_matches(key))
 
     def to_keep(self) -> KeptMatches | None:
         """The answers this run used, to keep for the next; None when nothing new was judged."""
         if not self.judged:
             return None
-        found = {digest: tuple(_row(m) for m in matches) for digest, matches in sorted(self._found.items())}
-        return b"".join(sorted(self._none)), found
+        found = dict(zip(_digests(self._found), self._found_matches, strict=True))
+        rows = {digest: tuple(_row(m) for m in found[digest]) for digest in sorted(found)}
+        return b"".join(sorted(set(_digests(self._none)))), rows
+
+
+def _digests(joined: bytes | bytearray) -> list[bytes]:
+    return [bytes(joined[i : i + DIGEST_SIZE]) for i in range(0, len(joined), DIGEST_SIZE)]
 
 
 def _row(match: Match) -> _Row:
@@ -369,11 +366,16 @@ def _read_kept(kept: object) -> tuple[set[bytes], dict[bytes, tuple[Match, ...]]
     none, found = kept
     if not (isinstance(none, bytes) and len(none) % DIGEST_SIZE == 0 and isinstance(found, dict)):
         return set(), {}
+    # Many links lead to the same page under the same label: their answers are made once.
+    made: dict[tuple[object, ...], tuple[Match, ...]] = {}
     try:
-        matches = {_kept_digest(digest): _matches(rows) for digest, rows in found.items()}
+        matches = {
+            _kept_digest(digest): made.get(rows) or made.setdefault(rows, _matches(rows))
+            for digest, rows in found.items()
+        }
     except (TypeError, ValueError):
         return set(), {}
-    return {none[i : i + DIGEST_SIZE] for i in range(0, len(none), DIGEST_SIZE)}, matches
+    return set(_digests(none)), matches
 
 
 def _kept_digest(digest: object) -> bytes:
