@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import marshal
 import multiprocessing
@@ -19,7 +20,8 @@ from auditor.crawl.cache import CachedResponse, HttpCache
 from auditor.demo import sample_target
 from auditor.evaluate.recognise import Recogniser
 from auditor.extract.page import extract_page
-from auditor.factcache import FactsCache, _LinkPool
+from auditor.factcache import _CHROME as CHROME
+from auditor.factcache import MIN_RUN, FactsCache, _LinkPool
 from auditor.models import Link, PageFacts
 from auditor.pipeline import FETCH_STATS_FILE
 
@@ -78,6 +80,68 @@ def test_links_come_back_whatever_characters_they_hold(tmp_path: Path, label: st
     # Twice: the second time, links rebuilt for the first are reused.
     assert [_extract(again, b"<html></html>"), _extract(again, b"<html></html>")] == [facts, facts]
     assert again.hits == 2
+
+
+def _site_page(number: int, chrome: str = "") -> bytes:
+    """A page of one site: the same menu, side box and footer on every page, its own list in between."""
+    menu = "".join(f'<li><a href="/muc-{i}">Mục {i}{chrome}</a></li>' for i in range(8))
+    side = "".join(f'<li><a href="/lien-ket-{i}">Liên kết {i}</a></li>' for i in range(5))
+    items = "".join(f'<li><a href="/tin/{number}-{i}">Tin {number}.{i}</a> (0{i + 1}/11/2026)</li>' for i in range(6))
+    return (
+        f"<html><head><title>Trang {number}</title></head><body><nav><ul>{menu}</ul></nav>"
+        f'<main><h1>Trang {number}</h1><ul class="list">{items}</ul></main>'
+        f'<aside class="sidebar"><ul>{side}</ul></aside><footer><a href="/lien-he">Liên hệ</a>'
+        f'<a href="/so-do">Sơ đồ site</a><a href="/rss">RSS</a><a href="/">Trang chủ</a></footer></body></html>'
+    ).encode()
+
+
+def _site_urls(count: int) -> list[str]:
+    return [f"https://stc.tinh.gov.vn/trang-{n}" for n in range(count)]
+
+
+def test_a_sites_menus_and_footers_are_stored_once_and_come_back_in_place(tmp_path: Path) -> None:
+    parser = _CountingParser()
+    cache = FactsCache(tmp_path / DB, parse=parser)
+    first = [_extract(cache, _site_page(n), url) for n, url in enumerate(_site_urls(40))]
+    cache.close()
+    regions = [link.region for link in first[0].links]
+    assert {"nav", "side", "footer", "main"} <= set(regions), regions
+    with sqlite3.connect(tmp_path / DB) as db:
+        runs = db.execute("SELECT count(*) FROM runs").fetchone()[0]
+    # Each stretch of chrome of at least MIN_RUN links is one run, whatever the number of pages.
+    stretches = [len(list(g)) for chrome, g in itertools.groupby(regions, lambda r: r in CHROME) if chrome]
+    assert runs == sum(1 for n in stretches if n >= MIN_RUN) >= 2
+    again = FactsCache(tmp_path / DB, parse=parser)
+    assert [_extract(again, _site_page(n), url) for n, url in enumerate(_site_urls(40))] == first
+    assert parser.calls == 40
+    # Another menu (a page of another site, or the same site changed) is another run.
+    _extract(again, _site_page(99, chrome=" (mới)"), "https://stc.tinh.gov.vn/moi")
+    again.close()
+    with sqlite3.connect(tmp_path / DB) as db:
+        assert db.execute("SELECT count(*) FROM runs").fetchone()[0] == runs + 1
+
+
+@pytest.mark.parametrize("damage", ["missing", "garbage", "flipped"])
+def test_a_page_whose_run_is_missing_or_damaged_is_parsed_again(tmp_path: Path, damage: str) -> None:
+    parser = _CountingParser()
+    cache = FactsCache(tmp_path / DB, parse=parser)
+    expected = [_extract(cache, _site_page(n), url) for n, url in enumerate(_site_urls(3))]
+    cache.close()
+    with sqlite3.connect(tmp_path / DB) as db:
+        if damage == "missing":
+            db.execute("DELETE FROM runs WHERE rowid = (SELECT min(rowid) FROM runs)")
+        else:
+            (stored,) = db.execute("SELECT data FROM runs ORDER BY rowid LIMIT 1").fetchone()
+            data = b"not zstd" if damage == "garbage" else stored[:12] + bytes([stored[12] ^ 0x55]) + stored[13:]
+            db.execute("UPDATE runs SET data = ? WHERE rowid = (SELECT min(rowid) FROM runs)", (data,))
+    again = FactsCache(tmp_path / DB, parse=parser)
+    assert [_extract(again, _site_page(n), url) for n, url in enumerate(_site_urls(3))] == expected
+    # The first page is parsed again, which makes the run anew for the pages after it, and stores it.
+    assert parser.calls == 4
+    again.close()
+    third = FactsCache(tmp_path / DB, parse=parser)
+    assert [_extract(third, _site_page(n), url) for n, url in enumerate(_site_urls(3))] == expected
+    assert parser.calls == 4
 
 
 @pytest.mark.parametrize(
