@@ -656,13 +656,13 @@ class Fetcher:
 
     def _build(self, request: _Request) -> httpx.Request:
         """The httpx request: default headers, the cache's validators, and cookies the site has set."""
-        headers = self._headers
+        headers: httpx.Headers | list[tuple[bytes, bytes]] = self._headers
         validators = request.cached.validators if request.cached is not None else None
         if validators:
-            headers = headers.copy()
             # As bytes: httpx encodes a str value as ASCII and raises on anything else, and a server may
             # send any bytes. httpx read them as UTF-8 whenever they were, so UTF-8 gives back its bytes.
-            headers.update({name.encode(): value.encode() for name, value in validators.items()})
+            # A list, not a copy of the defaults updated: the same headers, for less work every request.
+            headers = [*self._headers.raw, *((name.encode(), value.encode()) for name, value in validators.items())]
         try:
             built = httpx.Request(request.method, request.url, headers=headers, extensions={"timeout": self._timeouts})
         except (httpx.InvalidURL, UnicodeError) as exc:  # UnicodeError: idna's, for a host name it refuses

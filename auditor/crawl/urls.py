@@ -97,10 +97,14 @@ def in_scope(url: str, hosts: Container[str]) -> bool:
 
 def looks_like_trap(url: str) -> bool:
     """Endless calendars, ever-growing query strings and path loops."""
-    parts = urlsplit(url)
-    if parts.query and len(parse_qsl(parts.query)) > _MAX_QUERY_PARAMS:
-        return True
-    segments = [s for s in parts.path.split("/") if s]
+    if _CANONICAL.fullmatch(url):
+        path = url.split("/", 3)[3]  # the path urlsplit gives, less its first slash; no query
+    else:
+        parts = urlsplit(url)
+        if parts.query and len(parse_qsl(parts.query)) > _MAX_QUERY_PARAMS:
+            return True
+        path = parts.path
+    segments = [s for s in path.split("/") if s]
     if len(segments) > 12:
         return True
     # Counted only when some segment repeats at all: most paths have none.
