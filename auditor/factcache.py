@@ -78,7 +78,8 @@ MAX_SHARED_LINKS = 4096
 # A page's menus, side boxes and footers are the same on every page of its site: a stretch of at
 # least MIN_RUN such links in a row is stored once, as a run the page's row names by digest. On the
 # benchmark's corpus four links in five are in runs (68 of them for 10,200 pages); a row shrank from
-# 6 to about 1.3 KB of marshal data, and reading a page's facts back no longer rebuilds them.
+# 6.0 to 2.2 KB of marshal data (1.9 to 0.8 KB stored), and reading a page's facts back takes 45
+# instead of 100 µs: it no longer inflates, loads and rebuilds the menus.
 MIN_RUN = 4
 _CHROME = frozenset({"header", "nav", "side", "footer"})
 # Runs rebuilt per process, and runs this process knows are stored.
