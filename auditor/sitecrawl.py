@@ -166,7 +166,7 @@ def _rank(link: Link) -> int:
 
 def _for_judging(facts: PageFacts) -> PageFacts:
     """The part of a page's facts the verdicts read (auditor.evaluate.verdict)."""
-    # Field by field: dataclasses.replace costs five times as much, and it runs for every page.
+    # Field by field: dataclasses.replace took 5.4 µs against 3.0, and it runs for every page.
     return PageFacts(
         facts.url,
         facts.status_code,
