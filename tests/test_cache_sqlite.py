@@ -209,6 +209,20 @@ def test_touches_are_written_in_batches_and_a_resumed_run_replays_them(tmp_path:
     assert [e.etag for e in looked_up if e is not None] == ['"new"', '"1"', '"2"']
 
 
+def _replayed_on_resume(root: Path, run: str, entries: list[CachedResponse]) -> int:
+    """How many of ``entries`` a run resuming ``run`` would replay without asking the server."""
+    resumed = HttpCache(root, run)
+    resumed.begin()
+    assert resumed.resuming
+    return sum(1 for e in entries if (found := resumed.lookup(e.url)) is not None and resumed.replayable(found))
+
+
+def _seen_rows(root: Path) -> int:
+    with closing(sqlite3.connect(root / DATABASE)) as db:
+        count: int = db.execute("SELECT count(*) FROM seen").fetchone()[0]
+    return count
+
+
 def test_a_full_batch_of_touches_is_written_at_once(tmp_path: Path) -> None:
     first = HttpCache(tmp_path, "month 1")
     first.begin()
@@ -217,14 +231,29 @@ def test_a_full_batch_of_touches_is_written_at_once(tmp_path: Path) -> None:
     second.begin()
     for entry in entries:
         second.touch(entry)
-    reader = HttpCache(tmp_path, "reader")
-
-    def tokens() -> list[str]:
-        return [found.token for e in entries if (found := reader.lookup(e.url)) is not None]
-
-    assert tokens().count(second.token) == TOUCH_BATCH  # the last one waits for the next batch or flush
+    assert _replayed_on_resume(tmp_path, "month 2", entries) == TOUCH_BATCH  # the last one waits for a flush
+    second.flush()
+    assert _replayed_on_resume(tmp_path, "month 2", entries) == len(entries)
     second.finish()
-    assert tokens() == [second.token] * len(entries)
+    assert _seen_rows(tmp_path) == 0  # a finished run's touches are dropped, though "month 1" is unfinished
+
+
+def test_a_finished_run_keeps_the_touches_of_a_killed_one(tmp_path: Path) -> None:
+    setup = HttpCache(tmp_path, "month 1")
+    setup.begin()
+    entries = [_store(setup, f"https://a.gov.vn/{i}", f"<html>{i}</html>".encode(), f'"{i}"') for i in range(3)]
+    setup.finish()
+    killed = HttpCache(tmp_path, "month 2")
+    killed.begin()
+    for entry in entries:
+        killed.touch(entry)
+    killed.flush()  # then killed: never finished
+    other = HttpCache(tmp_path, "another registry")
+    other.begin()
+    other.touch(entries[0])
+    other.finish()
+    assert _seen_rows(tmp_path) == len(entries)  # the killed run's, not the finished one's
+    assert _replayed_on_resume(tmp_path, "month 2", entries) == len(entries)
 
 
 @pytest.mark.parametrize("damage", [b"", b"\x00" * 40, b"(\xb5/\xfd garbage", None])
