@@ -188,13 +188,19 @@ def test_a_database_damaged_during_a_run_never_fails_the_run(tmp_path: Path) -> 
     assert again.entry_count() == 0
 
 
-def test_touches_are_written_in_batches_and_a_resumed_run_replays_them(tmp_path: Path) -> None:
-    first = HttpCache(tmp_path, "month 1")
+def _stored_then_next_run(root: Path, run: str) -> tuple[list[CachedResponse], HttpCache]:
+    """Three pages stored by a finished run "month 1", and the run ``run`` begun after it."""
+    first = HttpCache(root, "month 1")
     first.begin()
     entries = [_store(first, f"https://a.gov.vn/{i}", f"<html>{i}</html>".encode(), f'"{i}"') for i in range(3)]
     first.finish()
-    second = HttpCache(tmp_path, "month 2")
+    second = HttpCache(root, run)
     second.begin()
+    return entries, second
+
+
+def test_touches_are_written_in_batches_and_a_resumed_run_replays_them(tmp_path: Path) -> None:
+    entries, second = _stored_then_next_run(tmp_path, "month 2")
     touched = [second.touch(entry) for entry in entries]
     assert all(t.token == second.token for t in touched)
     # Waiting in memory until a batch is full or the process flushes: a kill now loses only these.
@@ -239,12 +245,7 @@ def test_a_full_batch_of_touches_is_written_at_once(tmp_path: Path) -> None:
 
 
 def test_a_finished_run_keeps_the_touches_of_a_killed_one(tmp_path: Path) -> None:
-    setup = HttpCache(tmp_path, "month 1")
-    setup.begin()
-    entries = [_store(setup, f"https://a.gov.vn/{i}", f"<html>{i}</html>".encode(), f'"{i}"') for i in range(3)]
-    setup.finish()
-    killed = HttpCache(tmp_path, "month 2")
-    killed.begin()
+    entries, killed = _stored_then_next_run(tmp_path, "month 2")
     for entry in entries:
         killed.touch(entry)
     killed.flush()  # then killed: never finished
