@@ -374,6 +374,7 @@ class PageFacts:
     items: tuple[Item, ...] = ()
     page_date: dt.date | None = None
     page_date_signal: str = ""
+    # Counted up to auditor.extract.page.MAIN_TEXT_HEAD (4000): only thresholds far below read it.
     main_text_chars: int = 0
     placeholder: bool = False
     not_found: bool = False

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["ASCII_SPACES", "OTHER_SPACES", "collapsed_length", "fold", "fold_drop_d", "nfc", "slug_tokens", "tokens"]
+__all__ = ["fold", "fold_drop_d", "nfc", "slug_tokens", "tokens"]
 
 _WORD = re.compile(r"[0-9a-z]+")
 
@@ -89,22 +89,3 @@ def tokens(folded: str) -> tuple[str, ...]:
 def slug_tokens(text: str) -> tuple[str, ...]:
     """Tokens of a URL path, file name or label: percent-decoded by the caller, folded here."""
     return tokens(fold(text))
-
-
-# The characters str.split() splits on (str.isspace()); tests check the two lists against Python's.
-ASCII_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
-OTHER_SPACES = "\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
-# UTF-8 bytes to b" " (an ASCII space character) or b"x" (a byte of any other character).
-_SPACE_OR_OTHER = bytes(32 if chr(i) in ASCII_SPACES else 120 for i in range(256))
-
-
-def collapsed_length(text: str) -> int:
-    """``len(" ".join(text.split()))`` by counting in C, without a string per word."""
-    for space in OTHER_SPACES:
-        if space in text:
-            text = text.replace(space, " ")
-    # Every space is one byte, and the bytes of one character are all b"x": words are runs of b"x".
-    marks = text.encode("utf-8", "surrogatepass").translate(_SPACE_OR_OTHER)
-    spaces = marks.count(b" ")
-    words = marks.count(b" x") + (1 if marks[:1] == b"x" else 0)
-    return len(text) - spaces + max(words - 1, 0)
