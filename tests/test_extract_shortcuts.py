@@ -10,7 +10,9 @@ import pytest
 
 from auditor.extract import page as page_module
 from auditor.extract.dates import HEAD_SCAN_CHARS, best_date, labelled_date_in_head
+from auditor.extract.decode import decode_html, decode_html_checked
 from auditor.extract.page import MAX_REGION_DEPTH, _clean, _clean_head, extract_page
+from auditor.sample.portal import build_portal, default_sites_yaml, load_agencies
 from auditor.textnorm import fold, fold_drop_d, nfc
 
 AS_OF = dt.date(2026, 11, 1)
@@ -117,3 +119,49 @@ def test_a_column_of_thousands_of_side_boxes_lists_its_children_once(monkeypatch
     facts = extract_page("https://a.gov.vn/", 200, body, content_type="text/html", as_of=AS_OF)
     assert {link.region for link in facts.links} == {"side"}
     assert calls <= 2  # was once per box, each listing all 3,000 (3,000 boxes: 6 s)
+
+
+VIETNAMESE = (
+    "<html><head><title>Lãnh đạo Sở</title></head><body><h1>Thông báo</h1><p>Ngày đăng: 03/07/2026</p></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "own_utf8"),
+    [
+        (VIETNAMESE.encode(), "text/html; charset=utf-8", True),
+        (VIETNAMESE.encode(), "text/html", True),
+        (VIETNAMESE.encode(), "text/html; charset=iso-8859-1", True),  # servers say latin-1 for UTF-8
+        (b"\xef\xbb\xbf" + VIETNAMESE.encode(), "text/html; charset=utf-8", False),  # the BOM is not text
+        (VIETNAMESE.encode("utf-16"), "text/html", False),
+        (VIETNAMESE.encode("cp1258", errors="replace"), "text/html", False),  # not UTF-8: Windows-1258
+        (VIETNAMESE.encode("cp1258", errors="replace"), "text/html; charset=utf-8", False),  # replaced
+        (VIETNAMESE.encode(), "text/html; charset=windows-1258", False),  # taken at its word
+        (b"<p>plain</p>", "", True),
+    ],
+)
+def test_a_body_is_said_to_be_its_texts_utf8_only_when_it_is(body: bytes, content_type: str, own_utf8: bool) -> None:
+    text, utf8 = decode_html_checked(body, content_type)
+    assert (text, utf8) == (decode_html(body, content_type), own_utf8)
+    if utf8:
+        assert text.encode("utf-8") == body
+
+
+def test_a_page_parsed_from_its_bytes_has_the_facts_of_its_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    portal = build_portal(load_agencies(default_sites_yaml()))
+    pages = []
+    for host in sorted(portal):
+        site = portal[host]
+        for path in site.paths()[::7]:
+            response = site.render(path)
+            if "html" in (response.header("Content-Type") or ""):
+                pages.append((f"https://{host}{path}", response.body, response.header("Content-Type") or ""))
+    assert len(pages) > 200
+
+    def facts() -> list[object]:
+        return [extract_page(url, 200, body, content_type=kind, as_of=AS_OF) for url, body, kind in pages]
+
+    from_bytes = facts()
+    checked = page_module.decode_html_checked
+    monkeypatch.setattr(page_module, "decode_html_checked", lambda body, kind: (checked(body, kind)[0], False))
+    assert facts() == from_bytes

@@ -22,7 +22,7 @@ from .dates import (
     parse_http_date,
     parse_iso_datetime,
 )
-from .decode import decode_html
+from .decode import decode_html_checked
 from .nesting import bounded_nesting
 
 __all__ = ["ATTACHMENT_EXTENSIONS", "extract_page", "is_attachment_url"]
@@ -854,7 +854,11 @@ def extract_page(
             page_date_signal=signal,
             main_text_chars=len(body),
         )
-    tree = LexborHTMLParser(bounded_nesting(decode_html(body, content_type)[: MAX_TEXT_CHARS * 2]))
+    text, utf8 = decode_html_checked(body, content_type)
+    html = bounded_nesting(text[: MAX_TEXT_CHARS * 2])
+    # lexbor reads bytes as UTF-8: a body that is its text's own UTF-8, and is parsed whole, is given
+    # as it is, where a str would be encoded again (55 µs of a 54 KB page's 240).
+    tree = LexborHTMLParser(body if utf8 and html is text else html)
     title_node = tree.css_first("title")
     title = _clean(title_node.text()) if title_node is not None else ""
     root = tree.body or tree.root
