@@ -372,6 +372,7 @@ class PageFacts:
     breadcrumb: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()
     items: tuple[Item, ...] = ()
+    # None for a list of two or more items some of which are dated: nothing reads it there.
     page_date: dt.date | None = None
     page_date_signal: str = ""
     # Counted up to auditor.extract.page.MAIN_TEXT_HEAD (4000): only thresholds far below read it.

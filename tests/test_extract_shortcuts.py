@@ -165,3 +165,30 @@ def test_a_page_parsed_from_its_bytes_has_the_facts_of_its_text(monkeypatch: pyt
     checked = page_module.decode_html_checked
     monkeypatch.setattr(page_module, "decode_html_checked", lambda body, kind: (checked(body, kind)[0], False))
     assert facts() == from_bytes
+
+
+def list_page(items: list[str]) -> bytes:
+    entries = "".join(
+        f'<li><a href="/tin/{i}.html">Thông báo số {i} về kế hoạch</a> {date}</li>' for i, date in enumerate(items)
+    )
+    return (
+        '<html><body><div class="content"><h1>Thông báo</h1><p>Ngày đăng: 01/02/2026</p>'
+        f"<ul class='list-news'>{entries}</ul></div></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("items", "page_date"),
+    [
+        (["(05/03/2026)", "(04/03/2026)", ""], None),  # judged by its items' dates
+        ([], dt.date(2026, 2, 1)),  # an article
+        (["", "", ""], dt.date(2026, 2, 1)),  # no dated item: the page's own date stands in
+    ],
+)
+def test_only_a_list_with_dated_items_goes_without_its_own_date(items: list[str], page_date: dt.date | None) -> None:
+    facts = extract_page(
+        "https://a.gov.vn/thong-bao", 200, list_page(items), content_type="text/html; charset=utf-8", as_of=AS_OF
+    )
+    assert len(facts.items) == len(items)
+    assert sum(item.date is not None for item in facts.items) == sum(bool(date) for date in items)
+    assert facts.page_date == page_date

@@ -905,7 +905,13 @@ def extract_page(
     if not items:
         script_dates = _script_dates(scripts, as_of)
         items = [Item(title="", url=url, date=d.value, date_signal="script") for d in script_dates]
-    page_date = meta_date or _text_date(main_raw, main_text, as_of) or date_from_url(url, as_of=as_of)
+    # A list with dated items is judged by those dates: its own date is read by nothing (the
+    # verdicts read a page's date only when it lists no dated item, the crawl only below two items),
+    # and a list page seldom labels one near the top, so looking cost the whole text (2 ms).
+    listed = len(items) >= 2 and any(item.date is not None for item in items)
+    page_date = None
+    if not listed:
+        page_date = meta_date or _text_date(main_raw, main_text, as_of) or date_from_url(url, as_of=as_of)
     return PageFacts(
         url=url,
         status_code=status_code,
