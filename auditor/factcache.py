@@ -39,6 +39,7 @@ from .evaluate import recognise
 from .evaluate.recognise import Recogniser, RememberedMatches
 from .extract.dates import watch_as_of
 from .extract.page import extract_page
+from .generations import Generations
 from .models import Agency, Item, Link, PageFacts
 
 __all__ = ["FactsCache", "extractor_fingerprint", "recogniser_fingerprint"]
@@ -171,27 +172,16 @@ def _join(links: tuple[Link, ...]) -> str | tuple[tuple[str, ...], ...]:
 
 
 class _LinkPool:
-    """Links rebuilt from their stored form, shared as they repeat: at most MAX_SHARED_LINKS, in two generations.
-
-    A link asked for since the last turn of generations stays: menus and footers keep the same
-    objects for the whole run, so a crawl's lookups of them find the very object, without comparing
-    fields (emptying the pool when full made every later lookup of a menu link compare them).
-    """
+    """Links rebuilt from their stored form, shared as they repeat (at most MAX_SHARED_LINKS; see Generations)."""
 
     def __init__(self, size: int = MAX_SHARED_LINKS) -> None:
-        self._size = size // 2
-        self._young: dict[str, Link] = {}
-        self._old: dict[str, Link] = {}
+        self._links: Generations[str, Link] = Generations(size)
 
     def link(self, record: str) -> Link:
-        link = self._young.get(record)
+        link = self._links.get(record)
         if link is None:
-            link = self._old.get(record)
-            if link is None:
-                link = Link(*record.split(_FIELD))
-            if len(self._young) >= self._size:
-                self._old, self._young = self._young, {}
-            self._young[record] = link
+            link = Link(*record.split(_FIELD))
+            self._links.put(record, link)
         return link
 
 

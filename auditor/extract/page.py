@@ -10,6 +10,7 @@ from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from ..generations import Generations
 from ..models import Item, Link, PageFacts
 from ..textnorm import fold, nfc, tokens
 from .dates import (
@@ -405,6 +406,11 @@ def _described(
     return url, cleaned, _clean(title), _clean(alt), _image_file(src) if src else "", fold(cleaned)
 
 
+# The links of a site's menus, side boxes and footers, one object each: a frozen dataclass takes
+# 2.8 µs to build, 126 µs of a page's 45 links, and the crawl's lookups find a shared one by identity.
+_SHARED_LINKS: Generations[tuple[tuple[str, str, str, str, str, str], str, str], Link] = Generations(8192)
+
+
 def _links(root: LexborNode, base: str, roots: dict[int, str], lengths: dict[int, int]) -> list[Link]:
     links: list[Link] = []
     anchors = root.css("a[href]")
@@ -435,16 +441,12 @@ def _links(root: LexborNode, base: str, roots: dict[int, str], lengths: dict[int
         # "Đầu tiên", "Tiếp", "2": followed for pagination, never evidence of a category.
         pager = (folded in _PAGER_WORDS or folded.isdigit()) and not image
         region = "pager" if pager else _region(anchor, roots, walked)
-        links.append(
-            Link(
-                url=url,
-                text=text,
-                title=title,
-                image_alt=alt,
-                image_src=src,
-                region=region,
-            )
-        )
+        key = (described, title, region)
+        link = _SHARED_LINKS.get(key)
+        if link is None:
+            link = Link(url, text, title, alt, src, region)
+            _SHARED_LINKS.put(key, link)
+        links.append(link)
         if len(links) >= MAX_LINKS:
             break
     return links
