@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from auditor.crawl.cache import DATABASE, TOUCH_BATCH, CachedResponse, HttpCache
+from auditor.crawl.cache import DATABASE, STORE_BATCH, TOUCH_BATCH, CachedResponse, HttpCache
 
 PAGES = 300
 # Processes opening one new database together.
@@ -44,6 +44,7 @@ def _store_pages(cache: HttpCache, process: int, start: Any) -> int:
             body=_body(process, page),
             truncated=False,
         )
+    cache.flush()  # as a worker does when its share is done
     return cache.entry_count()
 
 
@@ -96,11 +97,13 @@ def test_a_pickled_cache_is_the_same_run_with_its_own_connection(tmp_path: Path)
     cache = HttpCache(tmp_path, "run")
     cache.begin()
     stored = _store(cache, "https://a.gov.vn/", b"<html>a</html>", '"e"')
+    cache.flush()  # what waits in memory is not pickled: the copy must not write it again
     copy = pickle.loads(pickle.dumps(cache))  # noqa: S301 - our own bytes
     assert (copy.root, copy.run_key, copy.token, copy.resuming) == (cache.root, cache.run_key, cache.token, False)
     assert copy.lookup("https://a.gov.vn/") == stored
     assert copy.body(stored) == b"<html>a</html>"
     _store(copy, "https://a.gov.vn/b", b"<html>b</html>")
+    copy.flush()  # its process's share done
     entry = cache.lookup("https://a.gov.vn/b")
     assert entry is not None
     assert entry.token == cache.token
@@ -115,6 +118,7 @@ def test_a_damaged_database_is_an_empty_cache_recreated(tmp_path: Path) -> None:
     cache.begin()
     assert not cache.resuming
     _store(cache, "https://a.gov.vn/", b"<html>a</html>")
+    cache.flush()
     again = HttpCache(tmp_path, "run")
     again.begin()
     assert again.resuming
@@ -148,6 +152,7 @@ def test_finish_drops_bodies_no_entry_points_to(tmp_path: Path) -> None:
     _store(cache, "https://a.gov.vn/gone", b"<html>gone</html>")
     _store(cache, "https://a.gov.vn/", b"<html>new</html>")  # the page changed
     _store(cache, "https://a.gov.vn/gone", b"")  # now an empty answer
+    cache.flush()
     assert _bodies(tmp_path) == 3
     cache.finish()
     assert _bodies(tmp_path) == 2
@@ -233,6 +238,7 @@ def test_a_full_batch_of_touches_is_written_at_once(tmp_path: Path) -> None:
     first = HttpCache(tmp_path, "month 1")
     first.begin()
     entries = [_store(first, f"https://a.gov.vn/{i}", b"<html>same</html>") for i in range(TOUCH_BATCH + 1)]
+    first.flush()
     second = HttpCache(tmp_path, "month 2")
     second.begin()
     for entry in entries:
@@ -263,6 +269,7 @@ def test_a_damaged_body_is_a_miss_never_an_error(tmp_path: Path, damage: bytes |
     cache.begin()
     entry = _store(cache, "https://a.gov.vn/", b"<html>a</html>" * 100)
     assert cache.body(entry) == b"<html>a</html>" * 100
+    cache.flush()
     with closing(sqlite3.connect(tmp_path / DATABASE)) as db, db:
         if damage is None:  # a truncated frame of the real body
             (data,) = db.execute("SELECT data FROM bodies").fetchone()
@@ -271,11 +278,34 @@ def test_a_damaged_body_is_a_miss_never_an_error(tmp_path: Path, damage: bytes |
     assert HttpCache(tmp_path, "run").body(entry) is None
 
 
+def test_stored_responses_wait_for_a_full_batch_and_are_found_meanwhile(tmp_path: Path) -> None:
+    cache = HttpCache(tmp_path, "run")
+    cache.begin()
+    urls = [f"https://a.gov.vn/{i}" for i in range(STORE_BATCH + 1)]
+    bodies = [b"<html>shared</html>" if i % 2 else b"<html>%d</html>" % i for i in range(len(urls))]
+    entries = [_store(cache, urls[i], bodies[i]) for i in range(STORE_BATCH - 1)]
+    # Waiting: this process finds them as if stored, another sees none, a kill now loses them.
+    assert [cache.lookup(url) for url in urls[: STORE_BATCH - 1]] == entries
+    assert [cache.body(entry) for entry in entries] == bodies[: STORE_BATCH - 1]
+    assert HttpCache(tmp_path, "reader").entry_count() == 0
+    assert _replayed_on_resume(tmp_path, "run", entries) == 0
+    entries.append(_store(cache, urls[STORE_BATCH - 1], bodies[STORE_BATCH - 1]))  # a full batch: written
+    entries.append(_store(cache, urls[-1], bodies[-1]))  # waits for the next
+    reader = HttpCache(tmp_path, "reader")
+    assert [reader.lookup(url) for url in urls] == [*entries[:STORE_BATCH], None]
+    assert [reader.body(entry) for entry in entries[:STORE_BATCH]] == bodies[:STORE_BATCH]
+    assert _bodies(tmp_path) == STORE_BATCH // 2 + 1  # the shared body once
+    assert _replayed_on_resume(tmp_path, "run", entries) == STORE_BATCH
+    cache.finish()  # writes the last one
+    assert HttpCache(tmp_path, "reader").lookup(urls[-1]) == entries[-1]
+
+
 def _open_and_write(root: Path, process: int, together: Any, opened: Any) -> None:
     """One worker: open the not yet existing cache at the same moment as the others, then store a response."""
     together.wait(60)
     cache = HttpCache(root, "run")
     _store(cache, f"https://s{process}.gov.vn/", b"<html>%d</html>" % process)
+    cache.flush()
     opened.put(process)
 
 
