@@ -375,7 +375,7 @@ class PageFacts:
     # None for a list of two or more items some of which are dated: nothing reads it there.
     page_date: dt.date | None = None
     page_date_signal: str = ""
-    # Counted up to auditor.extract.page.MAIN_TEXT_HEAD (4000): only thresholds far below read it.
+    # Counted up to auditor.extract.page.MAIN_TEXT_HEAD (3000): only thresholds below read it.
     main_text_chars: int = 0
     placeholder: bool = False
     not_found: bool = False

@@ -213,10 +213,11 @@ def _clean(text: str | None) -> str:
     return " ".join(text.split())
 
 
-# The not-found and placeholder checks read the first 3000 characters of the main text, the
+# The not-found and placeholder checks read the first CHECKED_CHARS of the main text, the
 # date's first look HEAD_SCAN_CHARS + 1; past this head the text is not read at all, and cleaned
 # up to MAIN_TEXT_DATE_CHARS only for a page whose date is not labelled near the top.
-MAIN_TEXT_HEAD = max(4000, HEAD_SCAN_CHARS + 1)
+CHECKED_CHARS = 3000
+MAIN_TEXT_HEAD = max(CHECKED_CHARS, HEAD_SCAN_CHARS + 1)
 MAIN_TEXT_DATE_CHARS = 20_000
 
 
@@ -901,7 +902,7 @@ def extract_page(
         main_raw = main.text(deep=True, separator=" ")
         main_text, main_chars = _clean_head(main_raw, MAIN_TEXT_HEAD)
     # Folding is costly for long texts: only when one of the two checks below needs it.
-    folded_main = fold(main_text[:3000]) if main_chars < 2500 or not items else ""
+    folded_main = fold(main_text[:CHECKED_CHARS]) if main_chars < 2500 or not items else ""
     not_found = status_code >= 400 or (main_chars < 2500 and _contains_any(f"{fold(title)} {folded_main}", _NOT_FOUND))
     placeholder = not items and _contains_any(folded_main, _PLACEHOLDER)
     if not items:
