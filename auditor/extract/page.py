@@ -286,12 +286,14 @@ def _region(node: LexborNode, roots: dict[int, str], walked: dict[int, tuple[str
     """The region of the nearest enclosing header, menu, side box or footer; "main" otherwise.
 
     `walked` remembers, per element, where the walk up from it ends (a region and how many levels
-    up, or "main"), so the links of one list share the walk above their common ancestor.
+    up, or "main"), so the links of one list share the walk above their common ancestor. It starts
+    with the page's body and html elements as ("main", 0): the walk ends there, told by their ids
+    where reading every element's tag cost a fifth of the walk.
     """
     path: list[int] = []
     current: LexborNode | None = node
     while True:
-        if current is None or current.tag in ("body", "html"):
+        if current is None:
             end = ("main", 0)
             break
         key = current.mem_id
@@ -391,11 +393,16 @@ def _first_images(root: LexborNode, anchors: list[LexborNode]) -> dict[int, Lexb
 _NO_ATTRIBUTES: dict[str, str | None] = {}
 
 
+# A link's URL, text, title, image alt and file name cleaned, its folded text, and whether that is a
+# "more" link's or a pager's word.
+_Described = tuple[str, str, str, str, str, str, bool, bool]
+
+
 @lru_cache(maxsize=8192)
 def _described(
     base: str, href: str, text: str, title: str | None, alt: str | None, src: str | None
-) -> tuple[str, str, str, str, str, str] | None:
-    """A link's URL, text, title, image alt and file name cleaned, and its folded text; None for no URL.
+) -> _Described | None:
+    """What a link says (see _Described), cleaned and folded; None for no URL.
 
     Menus, side boxes and footers repeat the same anchors on every page of a site: each is worked
     out once. Bounded, so memory stays flat over a long crawl.
@@ -404,19 +411,29 @@ def _described(
     if url is None:
         return None
     cleaned = _clean(text)
-    return url, cleaned, _clean(title), _clean(alt), _image_file(src) if src else "", fold(cleaned)
+    folded = fold(cleaned)
+    more = bool(cleaned) and folded.strip(" >».…") in _MORE_WORDS
+    # "Đầu tiên", "Tiếp", "2": followed for pagination, never evidence of a category.
+    pager = folded in _PAGER_WORDS or folded.isdigit()
+    return url, cleaned, _clean(title), _clean(alt), _image_file(src) if src else "", folded, more, pager
 
 
 # The links of a site's menus, side boxes and footers, one object each: a frozen dataclass takes
 # 2.8 µs to build, 126 µs of a page's 45 links, and the crawl's lookups find a shared one by identity.
-_SHARED_LINKS: Generations[tuple[tuple[str, str, str, str, str, str], str, str], Link] = Generations(8192)
+_SHARED_LINKS: Generations[tuple[_Described, str, str], Link] = Generations(8192)
 
 
 def _links(root: LexborNode, base: str, roots: dict[int, str], lengths: dict[int, int]) -> list[Link]:
     links: list[Link] = []
     anchors = root.css("a[href]")
     images = _first_images(root, anchors)
+    # Links are looked for below the body (or the root without one): the body and what holds it end a walk.
     walked: dict[int, tuple[str, int]] = {}
+    top: LexborNode | None = root
+    while top is not None:
+        walked[top.mem_id] = ("main", 0)
+        top = top.parent
+    origin = _origin_cached(base)
     for anchor in anchors:
         attributes = anchor.attributes
         image = images.get(anchor.mem_id)
@@ -425,7 +442,7 @@ def _links(root: LexborNode, base: str, roots: dict[int, str], lengths: dict[int
         # Absolute and root-relative hrefs (menus) resolve against the origin alone: one entry per site.
         shared = href.lstrip().startswith(("/", "http://", "https://"))
         described = _described(
-            _origin_cached(base) if shared else base,
+            origin if shared else base,
             href,
             anchor.text(deep=True, separator=" "),
             attributes.get("title"),
@@ -434,14 +451,12 @@ def _links(root: LexborNode, base: str, roots: dict[int, str], lengths: dict[int
         )
         if described is None:
             continue
-        url, text, title, alt, src, folded = described
-        if text and folded.strip(" >».…") in _MORE_WORDS:
+        url, text, title, alt, src, _, more, pager_word = described
+        if more:
             context = _box_heading(anchor, lengths)
             if context:
                 title = f"{title} {context}".strip()
-        # "Đầu tiên", "Tiếp", "2": followed for pagination, never evidence of a category.
-        pager = (folded in _PAGER_WORDS or folded.isdigit()) and not image
-        region = "pager" if pager else _region(anchor, roots, walked)
+        region = "pager" if pager_word and not image else _region(anchor, roots, walked)
         key = (described, title, region)
         link = _SHARED_LINKS.get(key)
         if link is None:
