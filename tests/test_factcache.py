@@ -389,7 +389,7 @@ def test_links_that_keep_coming_back_stay_the_same_objects_in_a_bounded_pool() -
         assert all(pool.link(record) is link for record, link in zip(menu, first, strict=True))
         for item in range(5):
             pool.link(f"https://stc.tinh.gov.vn/tin/{page}-{item}\x1fTin {page}.{item}\x1f\x1f\x1f\x1fmain")
-    assert len(pool._links) <= 100
+    assert len(pool) <= 100
     assert pool.link("https://stc.tinh.gov.vn/tin/0-0\x1fTin 0.0\x1f\x1f\x1f\x1fmain") == Link(
         "https://stc.tinh.gov.vn/tin/0-0", "Tin 0.0"
     )
