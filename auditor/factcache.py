@@ -252,7 +252,8 @@ class FactsCache:
         self._waiting: dict[bytes, tuple[int, int, bytes]] = {}
         self._pinned: dict[tuple[str, int, str, str | None, str, dt.date], PageFacts] = {}
         self._links = _LinkPool()
-        self._runs: dict[bytes, tuple[Link, ...]] = {}  # rebuilt, or made by this process
+        # Rebuilt, or made by this process; a national audit's runs outnumber it, those in use stay.
+        self._runs: Generations[bytes, tuple[Link, ...]] = Generations(MAX_RUNS)
         self._stored_runs: set[bytes] = set()  # known to be in the database
         self._waiting_runs: dict[bytes, bytes] = {}  # to write with the next rows, compressed
         self.hits = 0
@@ -298,9 +299,8 @@ class FactsCache:
             data = row[0] if row is not None else None
         if data is None:
             raise KeyError(digest)
-        if len(self._runs) >= MAX_RUNS:
-            self._runs.clear()  # a national audit's worth of sites: keep the ones in use
-        links = self._runs[digest] = tuple(_decode_joined(zstd.decompress(data).decode(_TEXT, _ERRORS), self._links))
+        links = tuple(_decode_joined(zstd.decompress(data).decode(_TEXT, _ERRORS), self._links))
+        self._runs.put(digest, links)
         self._stored_runs.add(digest)
         return links
 
@@ -312,8 +312,8 @@ class FactsCache:
         for digest, (joined, links) in runs.items():
             if digest not in self._stored_runs and digest not in self._waiting_runs:
                 self._waiting_runs[digest] = zstd.compress(joined.encode(_TEXT, _ERRORS), options=_COMPRESSION)
-            if digest not in self._runs and len(self._runs) < MAX_RUNS:
-                self._runs[digest] = links
+            if self._runs.get(digest) is None:
+                self._runs.put(digest, links)
         if len(self._waiting) >= FLUSH_EVERY:
             self.flush()
 
