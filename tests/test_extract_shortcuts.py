@@ -8,8 +8,9 @@ import unicodedata
 
 import pytest
 
+from auditor.extract import dates as dates_module
 from auditor.extract import page as page_module
-from auditor.extract.dates import HEAD_SCAN_CHARS, best_date, labelled_date_in_head
+from auditor.extract.dates import HEAD_SCAN_CHARS, FoundDate, best_date, labelled_date_in_head
 from auditor.extract.decode import decode_html, decode_html_checked
 from auditor.extract.page import MAX_REGION_DEPTH, _clean, _clean_head, extract_page
 from auditor.sample.portal import build_portal, default_sites_yaml, load_agencies
@@ -54,6 +55,56 @@ def test_labelled_date_in_head_needs_only_the_start_of_the_text() -> None:
     start = labelled[: HEAD_SCAN_CHARS + 1]
     assert labelled_date_in_head(start, as_of=AS_OF) == best_date(labelled, as_of=AS_OF) is not None
     assert labelled_date_in_head(unlabelled[: HEAD_SCAN_CHARS + 1], as_of=AS_OF) is None
+
+
+def head_variants() -> list[str]:
+    """Texts whose labelled date sits before, at and past the first look's reach, among what may change it."""
+    filler = "Nội dung bài viết về kế hoạch năm. "
+    labels = ["Ngày đăng 05/10/2020 | 08:31 AM", "Cập nhật: 12/5/2025", "Ngày đăng: 27/7/1947 - 27/7/2025"]
+    spoilers = [
+        "",
+        "\u200b" * 16,  # folds to a long blank: the head is not trusted, the whole text is read
+        "  " * 9,
+        "\ufeff \u200b " * 8,
+        "Quyết định số 12/QĐ-UBND ngày 31/3/2020 ",
+        "o\u0301",  # not NFC
+        "15/3/2024 - ",  # a range with the labelled date
+        "(27/7/1947 - 27/7/2026) ",
+    ]
+    texts = []
+    for offset in (0, 60, 200, 230, 250, 260, 300, 700, 1000, 1100):
+        for label in labels:
+            for spoiler in spoilers:
+                for where in (offset - 40, offset + 40, 900, 1400):
+                    text = (filler * 60)[:offset] + " " + label + " " + filler * 60
+                    at = max(0, where)
+                    texts.append(text[:at] + spoiler + text[at:])
+    return texts
+
+
+def whole_head_look(text: str) -> FoundDate | None:
+    """labelled_date_in_head spelled out: the whole head folded, then its conditions checked on the fold."""
+    if len(text) <= HEAD_SCAN_CHARS:
+        return None
+    head = dates_module._prepare(text[:HEAD_SCAN_CHARS])
+    if head.norm_starts or dates_module._LONG_BLANK.search(head.folded):
+        return None
+    for end, found in dates_module._found_dates(head, AS_OF, None):
+        if end > HEAD_SCAN_CHARS - dates_module._HEAD_MARGIN:
+            break
+        if found.signal == "labelled":
+            return found
+    return None
+
+
+def test_labelled_date_in_head_first_looks_at_less_and_finds_the_same() -> None:
+    texts = head_variants()
+    quick = [labelled_date_in_head(text, as_of=AS_OF) for text in texts]
+    assert quick == [whole_head_look(text) for text in texts]
+    # The variants reach every outcome: found in the first look, found past it, and none.
+    ends = [found.end for found in quick if found is not None]
+    assert min(ends) < 256 < max(ends)
+    assert None in quick
 
 
 def nested_link_page(depth: int) -> bytes:
