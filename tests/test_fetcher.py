@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 import pytest
 
-from auditor.crawl.fetcher import Fetcher, FetchResult
+from auditor.crawl.cache import CachedResponse
+from auditor.crawl.fetcher import Fetcher, FetchResult, _Request
 from auditor.crawl.urls import normalise
 from auditor.pipeline import default_settings
 
@@ -148,3 +150,28 @@ def test_a_url_httpx_refuses_to_send_is_a_bad_url(url: str) -> None:
 )
 def test_normalise_drops_what_no_server_serves_and_keeps_ipv6_brackets(url: str, expected: str | None) -> None:
     assert normalise(url) == expected
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://site.gov.vn/",
+        "https://site.gov.vn:8443/tin-tuc?id=1&p=2",
+        "http://[::1]:8080/a",
+        "https://sở.gov.vn/gioi-thieu",  # an IDN host: httpx sends its punycode
+        "http://site.gov.vn/Tài liệu/báo cáo.pdf",
+    ],
+)
+@pytest.mark.parametrize("validators", [False, True])
+def test_the_request_sent_is_the_one_httpx_would_build(url: str, validators: bool) -> None:
+    """Built as a transport's request (no body prepared), it carries exactly httpx's own headers."""
+    cached = CachedResponse(url, 200, "text/html", "Sat, 01 Nov 2026 00:00:00 GMT", '"ẹtag-1"', "", "ab", False, "")
+    fetcher = Fetcher(SETTINGS)
+    request = _Request(url, "", "GET", True, None, cached if validators else None, None)  # type: ignore[arg-type]
+    built = fetcher._build(request)
+    expected_headers = [*fetcher._headers.raw]
+    if validators:
+        expected_headers += [(k.encode(), v.encode()) for k, v in cached.validators.items()]
+    expected = httpx.Request("GET", url, headers=expected_headers)
+    assert (built.method, built.url, built.headers.raw) == (expected.method, expected.url, expected.headers.raw)
+    assert built.extensions["timeout"] == fetcher._timeouts

@@ -85,6 +85,10 @@ class FetchResult:
         return self.error is None and 200 <= self.status_code < 300
 
 
+# The body of every request sent: none (GET and HEAD only).
+_NO_CONTENT = httpx.ByteStream(b"")
+
+
 class _Retryable(Exception):
     def __init__(self, status: int, retry_after: float | None) -> None:
         super().__init__(status)
@@ -655,18 +659,24 @@ class Fetcher:
             raise httpx.ReadTimeout(f"page took longer than {self.settings.page_timeout:g} s in total") from None
 
     def _build(self, request: _Request) -> httpx.Request:
-        """The httpx request: default headers, the cache's validators, and cookies the site has set."""
-        headers: httpx.Headers | list[tuple[bytes, bytes]] = self._headers
+        """The httpx request: Host, default headers, the cache's validators, and cookies the site has set.
+
+        Built as a transport's request (``stream=``), with the Host header httpx would add: the
+        same request, where httpx's preparing of a body we never send took half of its 49 µs.
+        """
+        try:
+            url = httpx.URL(request.url)
+            headers = [(b"Host", url.netloc), *self._headers.raw] if url.host else list(self._headers.raw)
+        except (httpx.InvalidURL, UnicodeError) as exc:  # UnicodeError: idna's, for a host name it refuses
+            raise _BadURL(str(exc)) from None
         validators = request.cached.validators if request.cached is not None else None
         if validators:
             # As bytes: httpx encodes a str value as ASCII and raises on anything else, and a server may
             # send any bytes. httpx read them as UTF-8 whenever they were, so UTF-8 gives back its bytes.
-            # A list, not a copy of the defaults updated: the same headers, for less work every request.
-            headers = [*self._headers.raw, *((name.encode(), value.encode()) for name, value in validators.items())]
-        try:
-            built = httpx.Request(request.method, request.url, headers=headers, extensions={"timeout": self._timeouts})
-        except (httpx.InvalidURL, UnicodeError) as exc:  # UnicodeError: idna's, for a host name it refuses
-            raise _BadURL(str(exc)) from None
+            headers.extend((name.encode(), value.encode()) for name, value in validators.items())
+        built = httpx.Request(
+            request.method, url, headers=headers, stream=_NO_CONTENT, extensions={"timeout": self._timeouts}
+        )
         if self._cookies.jar:
             _add_cookies(self._cookies.jar, built)
         return built

@@ -911,7 +911,9 @@ def extract_page(
     if main is not None:
         others = (_clean(n.text(deep=True, separator=" ")) for n in main.css("h1, h2, h3"))
         headings = tuple(dict.fromkeys(h for h in (anchor_text, *others) if h))[:12]
-        site_root = urljoin(url, "/")
+        # What urljoin(url, "/") gives for the http(s) URL of a fetched page (item URLs are all such),
+        # already worked out for the page's links.
+        site_root = _origin_cached(url)
         _drop_related(main)
         items = [i for i in _items(main, url, as_of) if i.url not in (site_root, url)]
         main_raw = main.text(deep=True, separator=" ")
