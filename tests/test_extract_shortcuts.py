@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import unicodedata
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -12,7 +13,7 @@ from auditor.extract import dates as dates_module
 from auditor.extract import page as page_module
 from auditor.extract.dates import HEAD_SCAN_CHARS, FoundDate, best_date, labelled_date_in_head
 from auditor.extract.decode import decode_html, decode_html_checked
-from auditor.extract.page import MAX_REGION_DEPTH, _clean, _clean_head, extract_page
+from auditor.extract.page import MAX_REGION_DEPTH, _clean, _clean_head, extract_page, is_attachment_url
 from auditor.sample.portal import build_portal, default_sites_yaml, load_agencies
 from auditor.textnorm import fold, fold_drop_d, nfc
 
@@ -105,6 +106,29 @@ def test_labelled_date_in_head_first_looks_at_less_and_finds_the_same() -> None:
     ends = [found.end for found in quick if found is not None]
     assert min(ends) < 256 < max(ends)
     assert None in quick
+
+
+def test_is_attachment_url_agrees_with_urlsplit_and_unquote() -> None:
+    rnd = random.Random(11)  # noqa: S311 - reproducible test data, not secrets
+    pieces = ["http://", "https://", "ftp://", "HTTP://", "a.gov.vn", "b.zip", "/", "/x", ".pdf", ".PDF", ".docx",
+              ".zip", "%2Epdf", "?a=1.pdf", "#p.pdf", "[::1]", " ", "\t", "tài-liệu", ".doc", "x"]  # fmt: skip
+    urls = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 6))) for _ in range(5000)]
+    urls += ["https://example.zip", "https://example.zip/", "https://a.gov.vn/b.pdf", "http://a.gov.vn/T%C3%A0i.PDF"]
+
+    def plain(url: str) -> bool | None:
+        try:
+            return unquote(urlsplit(url).path).lower().endswith(page_module.ATTACHMENT_EXTENSIONS)
+        except ValueError:
+            return None
+
+    for url in urls:
+        expected = plain(url)
+        if expected is None:
+            with pytest.raises(ValueError, match="IPv6"):
+                is_attachment_url(url)
+        else:
+            assert is_attachment_url(url) is expected, url
+    assert sum(map(is_attachment_url, urls)) > 500
 
 
 def nested_link_page(depth: int) -> bytes:

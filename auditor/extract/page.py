@@ -193,6 +193,23 @@ _BREADCRUMB = re.compile(r"breadcrumb|duong-?dan|navpath|nav-path|crumb", re.IGN
 
 
 def is_attachment_url(url: str) -> bool:
+    """Whether the URL's path, unescaped, names a document (.pdf, .docx, .zip…)."""
+    scheme, sep, rest = url.partition("://")
+    if (
+        sep
+        and scheme in ("http", "https")
+        and rest.isascii()
+        and rest.isprintable()
+        and "%" not in rest
+        and "?" not in rest
+        and "#" not in rest
+        and "[" not in rest
+    ):
+        # What urlsplit and unquote give for such a URL (most links, asked of each): its path runs
+        # from the first slash after the host to the end. Without one the path is empty, whatever
+        # the host ends with (".zip" is a top-level domain).
+        slash = rest.find("/")
+        return slash >= 0 and rest[slash:].lower().endswith(ATTACHMENT_EXTENSIONS)
     path = unquote(urlsplit(url).path).lower()
     return path.endswith(ATTACHMENT_EXTENSIONS)
 
