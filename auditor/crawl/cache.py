@@ -45,7 +45,7 @@ import os
 import secrets
 import sqlite3
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -290,7 +290,18 @@ class HttpCache:
         self._touched.append(entry.url)
         if len(self._touched) >= TOUCH_BATCH:
             self.flush()
-        return replace(entry, token=self.token)
+        # Field by field: dataclasses.replace reads the fields' definitions on every call (a 304 each).
+        return CachedResponse(
+            entry.url,
+            entry.status_code,
+            entry.content_type,
+            entry.last_modified,
+            entry.etag,
+            entry.location,
+            entry.body_sha256,
+            entry.truncated,
+            self.token,
+        )
 
     def flush(self) -> None:
         """Write the waiting responses and touches in one transaction (a process calls it when its share is done)."""

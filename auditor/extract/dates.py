@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
@@ -615,17 +616,25 @@ _LONG_BLANK: Final = re.compile(r"[ \t]{16}")
 # folds and scans half of it (about 100 of an article's 200 µs). What it finds ending HEAD_MARGIN
 # before its end is what the whole head gives, by the same argument as above.
 _FIRST_LOOK_CHARS: Final = 768
-# What folds to a blank in _LONG_BLANK, to find a long run in the head before it is folded.
-_RAW_BLANKS: Final = "".join(chr(cp) for cp, folded in sorted(_FOLD.items()) if folded in (0x20, 0x09))
-_WIDE_BLANKS: Final = tuple(ch for ch in _RAW_BLANKS if not ch.isascii())
-_LONG_RAW_BLANK: Final = re.compile(f"[{''.join(re.escape(ch) for ch in _RAW_BLANKS)}]{{16}}")
+
+
+@functools.cache
+def _raw_blanks() -> tuple[tuple[str, ...], re.Pattern[str]]:
+    """What folds to a blank in _LONG_BLANK beyond ASCII, and a run of 16 of any blank before folding.
+
+    Made on first use: reading the fold table at import cost every process a millisecond.
+    """
+    blanks = [chr(cp) for cp, folded in _FOLD.items() if folded in (0x20, 0x09)]
+    return tuple(ch for ch in blanks if not ch.isascii()), re.compile(f"[{''.join(map(re.escape, blanks))}]{{16}}")
 
 
 def _long_blank(text: str) -> bool:
     """Whether `text` folds to a text with a _LONG_BLANK run; cleaned texts are told without a search."""
-    if "  " not in text and "\t" not in text and (text.isascii() or not any(ch in text for ch in _WIDE_BLANKS)):
-        return False  # every blank stands alone
-    return _LONG_RAW_BLANK.search(text) is not None
+    wide, long_run = _raw_blanks()
+    if "  " in text or "\t" in text:
+        return long_run.search(text) is not None
+    # Otherwise every ASCII blank stands alone: a run needs the wider ones.
+    return not text.isascii() and any(ch in text for ch in wide) and long_run.search(text) is not None
 
 
 def best_date(text: str, *, as_of: dt.date, head_checked: bool = False) -> FoundDate | None:
