@@ -531,6 +531,8 @@ async def crawl_site(
     ``known``, given with a caching ``extract``, lets pages the cache answers skip reading their bodies.
     """
     crawler = _SiteCrawler(agency, obligations, recogniser, fetcher, settings, as_of, observer, extract, known)
+    if fetcher.cache is not None:
+        fetcher.cache.read_ahead(crawler.hosts)  # one read for the site's stored responses
     try:
         return await asyncio.wait_for(crawler.run(), settings.site_timeout)
     except TimeoutError:
@@ -544,3 +546,6 @@ async def crawl_site(
             tuple(state.candidates.values()),
             False,
         )
+    finally:
+        if fetcher.cache is not None:
+            fetcher.cache.done_with(crawler.hosts)

@@ -324,3 +324,81 @@ def test_processes_creating_the_database_at_once_all_get_it(tmp_path: Path) -> N
             assert worker.exitcode == 0
         assert sorted(opened.get(timeout=5) for _ in workers) == list(range(PROCESSES))
         assert HttpCache(root, "reader").entry_count() == PROCESSES
+
+
+# URLs around the read-ahead ranges of a.gov.vn: other schemes, a port, hosts sharing its name's
+# start, upper case, no path, a query straight after the host.
+AROUND = [
+    "https://a.gov.vn/",
+    "https://a.gov.vn/tin-tuc?id=1",
+    "http://a.gov.vn/gioi-thieu",
+    "https://a.gov.vn:8443/x",
+    "https://a.gov.vn.evil.vn/x",
+    "https://a.gov.vnx/x",
+    "https://a.gov.vn0/x",
+    "https://A.gov.vn/x",
+    "https://a.gov.vn?x=1",
+    "https://a.gov.vn",
+    "https://b.gov.vn/",
+    "https://vbpq.a.gov.vn/van-ban",
+]
+
+
+def test_read_ahead_answers_every_lookup_as_the_database_does(tmp_path: Path) -> None:
+    writer = HttpCache(tmp_path, "run")
+    writer.begin()
+    for i, url in enumerate(AROUND[::2]):
+        _store(writer, url, b"<html>%d</html>" % i)
+    broken = _store(writer, "https://a.gov.vn/broken", b"<html>lost</html>")
+    writer.flush()
+    with closing(sqlite3.connect(tmp_path / DATABASE)) as db, db:
+        db.execute("DELETE FROM bodies WHERE sha256 = ?", (broken.body_sha256,))  # an entry without its body
+    asked = [*AROUND, broken.url, "https://a.gov.vn/never-stored"]
+    plain = HttpCache(tmp_path, "run")
+    expected = [plain.lookup(url) for url in asked]
+    assert sum(entry is not None for entry in expected) == len(AROUND[::2])
+    ahead = HttpCache(tmp_path, "run")
+    ahead.read_ahead(["a.gov.vn", "b.gov.vn", "A.GOV.VN"])
+    assert [ahead.lookup(url) for url in asked] == expected
+    assert [ahead.lookup(url) for url in asked] == expected  # asked again: from the database
+    # Answered from memory, once each: "scheme://host/…" of the hosts read ahead. The rest (a port,
+    # upper case, other hosts, no slash after the host) is looked up in the database.
+    in_memory = {*AROUND[:3], "https://b.gov.vn/", broken.url, "https://a.gov.vn/never-stored"}
+    once = HttpCache(tmp_path, "run")
+    once.read_ahead(["a.gov.vn", "b.gov.vn"])
+    with closing(sqlite3.connect(tmp_path / DATABASE)) as db, db:
+        db.execute("DELETE FROM entries")
+    assert [once.lookup(url) for url in asked] == [
+        entry if url in in_memory else None for url, entry in zip(asked, expected, strict=True)
+    ]
+    assert [once.lookup(url) for url in asked] == [None] * len(asked)  # nothing kept once given out
+
+
+def test_read_ahead_sees_what_the_process_stores_before_and_after(tmp_path: Path) -> None:
+    cache = HttpCache(tmp_path, "run")
+    cache.begin()
+    waiting = _store(cache, "https://a.gov.vn/waiting", b"<html>w</html>")  # not written yet
+    cache.read_ahead(["a.gov.vn"])
+    later = _store(cache, "https://a.gov.vn/later", b"<html>l</html>")
+    cache.flush()  # both written: the database and memory agree
+    assert (cache.lookup(waiting.url), cache.lookup(later.url)) == (waiting, later)
+    replaced = _store(cache, waiting.url, b"<html>new</html>", etag='"2"')
+    cache.flush()
+    assert cache.lookup(waiting.url) == replaced
+    assert HttpCache(tmp_path, "run").lookup(waiting.url) == replaced
+
+
+def test_read_ahead_entries_stay_until_the_last_site_of_the_host_is_done(tmp_path: Path) -> None:
+    cache = HttpCache(tmp_path, "run")
+    cache.begin()
+    entry = _store(cache, "https://a.gov.vn/", b"<html>a</html>")
+    cache.flush()
+    cache.read_ahead(["a.gov.vn"])
+    cache.read_ahead(["a.gov.vn"])  # two agencies sharing a host, crawled at once
+    with closing(sqlite3.connect(tmp_path / DATABASE)) as db, db:
+        db.execute("DELETE FROM entries")
+    cache.done_with(["a.gov.vn"])
+    assert cache.lookup(entry.url) == entry  # still read ahead for the other
+    cache.done_with(["a.gov.vn"])
+    assert cache.lookup(entry.url) is None  # from the database again, where it is gone
+    cache.done_with(["a.gov.vn", "never.gov.vn"])  # more than asked for: nothing to do

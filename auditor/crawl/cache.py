@@ -20,7 +20,8 @@ waiting for the disk, and what was committed survives a ``kill -9`` of the proce
 loss may drop the last commits, never corrupt the database); a killed run loses at most the
 responses still waiting, which a resumed run asks the server for again. ``touch`` (a 304 seen)
 appends the URL to ``seen``: touches wait the same way, TOUCH_BATCH at a time, as a commit per 304
-was a good part of what a rerun spends. Appending takes 6.6 µs a URL with its share of the
+was a good part of what a rerun spends. A site's crawl reads its hosts' entries at once
+(``read_ahead``): one range of the key per host instead of a query per page. Appending takes 6.6 µs a URL with its share of the
 writes, where rewriting the entry's row with the run's token took 37 (10,268 benchmark entries).
 Only a resumed run reads ``seen``. A killed run loses at most the touches still waiting; a resumed
 run asks the server about those pages again instead of replaying them. A damaged or foreign
@@ -42,9 +43,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import secrets
 import sqlite3
 import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,6 +94,14 @@ SELECT status_code, content_type, last_modified, etag, location, body_sha256, tr
        body_sha256 IS NULL OR EXISTS (SELECT 1 FROM bodies WHERE sha256 = entries.body_sha256)
 FROM entries WHERE url = ?
 """
+# _LOOKUP's columns for a range of URLs, each URL first.
+_READ_AHEAD = """
+SELECT url, status_code, content_type, last_modified, etag, location, body_sha256, truncated, token,
+       body_sha256 IS NULL OR EXISTS (SELECT 1 FROM bodies WHERE sha256 = entries.body_sha256)
+FROM entries WHERE url >= ? AND url < ?
+"""
+# A host name alone, in lower case: what read_ahead's ranges can hold.
+_PLAIN_HOST = re.compile(r"[a-z0-9.-]+")
 _PUT_ENTRY = "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 # URLs seen by runs that are not unfinished any more (a killed run that was never resumed included).
 _FORGET_SEEN = "DELETE FROM seen WHERE token NOT IN (SELECT token FROM runs)"
@@ -149,6 +160,10 @@ class HttpCache:
         self._stored: dict[str, CachedResponse] = {}  # responses not yet written, by URL
         self._bodies: dict[str, bytes] = {}  # their compressed bodies not yet written, by hash
         self._seen: set[str] | None = None  # what the run this one resumes got a 304 for, once read
+        # The entries of the hosts whose sites are being crawled (see read_ahead), and how many of
+        # those sites asked for each host.
+        self._ahead: dict[str, _ReadAhead] = {}
+        self._readers: dict[str, int] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         # A worker process opens its own connection (see _db), keeps its own touches and reads ``seen`` itself.
@@ -160,6 +175,8 @@ class HttpCache:
             "_stored": {},
             "_bodies": {},
             "_seen": None,
+            "_ahead": {},
+            "_readers": {},
         }
 
     def _db(self) -> sqlite3.Connection:
@@ -218,14 +235,65 @@ class HttpCache:
         waiting = self._stored.get(url)
         if waiting is not None:
             return waiting
+        ahead = self._ahead_of(url)
+        if ahead is not None:
+            entry = ahead.entries.pop(url, None)
+            if entry is not None:
+                ahead.in_database.add(url)  # given out once: kept in memory no longer than needed
+                return entry
+            if url not in ahead.in_database:
+                return None  # not stored when read, nor since
         try:
             row = self._db().execute(_LOOKUP, (url,)).fetchone()
         except (sqlite3.Error, OSError):
             return None
-        if row is None or not row[8]:
+        return _entry(url, row) if row is not None else None
+
+    def read_ahead(self, hosts: Iterable[str]) -> None:
+        """Read the entries of these hosts' URLs now, for a site about to be crawled; see :meth:`done_with`.
+
+        One range of the table's key per host and scheme instead of a query per page: a rerun's
+        lookup took 67 µs in the crawl, mostly SQLite finding the pages of its two trees, and 7 µs
+        read ahead. Each entry read is given out once and then dropped; a URL given out, or stored by
+        this process since, is looked up in the database again. Hosts are never shared between
+        processes (see :func:`auditor.workers.partition`), so no other process writes them meanwhile.
+        """
+        for host in hosts:
+            if host in self._readers:
+                self._readers[host] += 1
+                continue
+            if not _PLAIN_HOST.fullmatch(host):
+                continue  # its URLs are looked up one by one (see _ranged_host)
+            entries: dict[str, CachedResponse] = {}
+            try:
+                for scheme in ("http", "https"):
+                    # The host's URLs without a port: "scheme://host/…" sorts before "scheme://host0".
+                    rows = self._db().execute(_READ_AHEAD, (f"{scheme}://{host}/", f"{scheme}://{host}0"))
+                    entries.update((url, entry) for url, *row in rows if (entry := _entry(url, row)) is not None)
+            except (sqlite3.Error, OSError):
+                continue  # looked up page by page, as before
+            ahead = self._ahead[host] = _ReadAhead(entries)
+            ahead.in_database.update(url for url in self._stored if _ranged_host(url) == host)
+            self._readers[host] = 1
+
+    def _ahead_of(self, url: str) -> _ReadAhead | None:
+        """The entries read ahead for the URL's host, if it was."""
+        if not self._ahead:
             return None
-        status, content_type, last_modified, etag, location, sha, truncated, token, _ = row
-        return CachedResponse(url, status, content_type, last_modified, etag, location, sha, bool(truncated), token)
+        host = _ranged_host(url)
+        return self._ahead.get(host) if host is not None else None
+
+    def done_with(self, hosts: Iterable[str]) -> None:
+        """A site read ahead by :meth:`read_ahead` is crawled: its hosts' entries go when no other site needs them."""
+        for host in hosts:
+            readers = self._readers.get(host)
+            if readers is None:
+                continue
+            if readers > 1:
+                self._readers[host] = readers - 1
+            else:
+                del self._readers[host]
+                self._ahead.pop(host, None)
 
     def replayable(self, entry: CachedResponse) -> bool:
         """Stored or seen by the unfinished run this one resumes: use it without asking the server."""
@@ -273,6 +341,10 @@ class HttpCache:
         if sha is not None and sha not in self._bodies and not self._has_body(sha):
             self._bodies[sha] = zstd.compress(body, _COMPRESSION)
         self._stored[url] = entry
+        ahead = self._ahead_of(url)
+        if ahead is not None:
+            ahead.entries.pop(url, None)
+            ahead.in_database.add(url)
         if len(self._stored) >= STORE_BATCH:
             self.flush()
         return entry
@@ -335,6 +407,33 @@ class HttpCache:
         except (sqlite3.Error, OSError):
             return 0
         return count
+
+
+class _ReadAhead:
+    """A host's stored entries, read at once; the URLs to look up in the database instead."""
+
+    __slots__ = ("entries", "in_database")
+
+    def __init__(self, entries: dict[str, CachedResponse]) -> None:
+        self.entries = entries
+        self.in_database: set[str] = set()
+
+
+def _ranged_host(url: str) -> str | None:
+    """The host of an http(s) URL that read_ahead's ranges hold ("scheme://host/…", no port or user)."""
+    scheme, sep, rest = url.partition("://")
+    host, slash, _ = rest.partition("/")
+    if sep and slash and scheme in ("http", "https") and _PLAIN_HOST.fullmatch(host):
+        return host
+    return None
+
+
+def _entry(url: str, row: Sequence[Any]) -> CachedResponse | None:
+    """The entry of a _LOOKUP row; None when the body it points to is missing (a damaged database)."""
+    status, content_type, last_modified, etag, location, sha, truncated, token, has_body = row
+    if not has_body:
+        return None
+    return CachedResponse(url, status, content_type, last_modified, etag, location, sha, bool(truncated), token)
 
 
 def _row(entry: CachedResponse) -> tuple[object, ...]:
