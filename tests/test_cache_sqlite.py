@@ -402,3 +402,20 @@ def test_read_ahead_entries_stay_until_the_last_site_of_the_host_is_done(tmp_pat
     cache.done_with(["a.gov.vn"])
     assert cache.lookup(entry.url) is None  # from the database again, where it is gone
     cache.done_with(["a.gov.vn", "never.gov.vn"])  # more than asked for: nothing to do
+
+
+def test_read_ahead_holds_at_most_its_cap_and_looks_up_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer = HttpCache(tmp_path, "run")
+    writer.begin()
+    small = [_store(writer, f"https://a.gov.vn/{i}", b"<html>a%d</html>" % i) for i in range(2)]
+    large = [_store(writer, f"http{'s' * (i % 2)}://b.gov.vn/{i}", b"<html>b%d</html>" % i) for i in range(4)]
+    writer.flush()
+    monkeypatch.setattr("auditor.crawl.cache.MAX_READ_AHEAD", 5)
+    cache = HttpCache(tmp_path, "run")
+    cache.read_ahead(["a.gov.vn", "b.gov.vn"])  # 2 held, 4 more would pass 5
+    with closing(sqlite3.connect(tmp_path / DATABASE)) as db, db:
+        db.execute("DELETE FROM entries")
+    assert [cache.lookup(entry.url) for entry in small] == small  # from memory
+    assert [cache.lookup(entry.url) for entry in large] == [None] * 4  # from the database, emptied

@@ -20,14 +20,14 @@ waiting for the disk, and what was committed survives a ``kill -9`` of the proce
 loss may drop the last commits, never corrupt the database); a killed run loses at most the
 responses still waiting, which a resumed run asks the server for again. ``touch`` (a 304 seen)
 appends the URL to ``seen``: touches wait the same way, TOUCH_BATCH at a time, as a commit per 304
-was a good part of what a rerun spends. A site's crawl reads its hosts' entries at once
-(``read_ahead``): one range of the key per host instead of a query per page. Appending takes 6.6 µs a URL with its share of the
+was a good part of what a rerun spends. Appending takes 6.6 µs a URL with its share of the
 writes, where rewriting the entry's row with the run's token took 37 (10,268 benchmark entries).
 Only a resumed run reads ``seen``. A killed run loses at most the touches still waiting; a resumed
 run asks the server about those pages again instead of replaying them. A damaged or foreign
 database file is deleted and recreated empty; files of older layouts in the folder are ignored.
 ``finish`` deletes the URLs finished runs saw and the bodies no entry points to any more (pages
-whose content changed).
+whose content changed). A site's crawl reads its hosts' entries at once (``read_ahead``), one range
+of the key per host instead of a query per page, up to MAX_READ_AHEAD entries held per process.
 
 A run whose arguments match an unfinished run takes over that run's token: responses stored under
 it are replayed without asking the server (the crawl is deterministic given the same responses, so
@@ -55,7 +55,7 @@ from typing import Any
 from .. import zstd
 from .sqlitefile import DatabaseFormat, is_damaged, open_database
 
-__all__ = ["DATABASE", "STORE_BATCH", "TOUCH_BATCH", "CachedResponse", "HttpCache", "body_sha256"]
+__all__ = ["DATABASE", "MAX_READ_AHEAD", "STORE_BATCH", "TOUCH_BATCH", "CachedResponse", "HttpCache", "body_sha256"]
 
 # The database's file name under the cache folder.
 DATABASE = "http-cache.sqlite3"
@@ -68,6 +68,9 @@ _COMPRESSION = 1
 # Touches, and stored responses, written per transaction.
 TOUCH_BATCH = 64
 STORE_BATCH = 16
+# Entries read ahead and not yet asked for, at most, per process: about 0.7 KB each. A host that
+# would pass it is looked up page by page (32 sites of 1000 pages crawled at once would hold 22 MB).
+MAX_READ_AHEAD = 10_000
 # Connections a forked child inherited (see HttpCache._db).
 _INHERITED: list[sqlite3.Connection] = []
 
@@ -98,7 +101,7 @@ FROM entries WHERE url = ?
 _READ_AHEAD = """
 SELECT url, status_code, content_type, last_modified, etag, location, body_sha256, truncated, token,
        body_sha256 IS NULL OR EXISTS (SELECT 1 FROM bodies WHERE sha256 = entries.body_sha256)
-FROM entries WHERE url >= ? AND url < ?
+FROM entries WHERE url >= ? AND url < ? LIMIT ?
 """
 # A host name alone, in lower case: what read_ahead's ranges can hold.
 _PLAIN_HOST = re.compile(r"[a-z0-9.-]+")
@@ -264,14 +267,18 @@ class HttpCache:
                 continue
             if not _PLAIN_HOST.fullmatch(host):
                 continue  # its URLs are looked up one by one (see _ranged_host)
-            entries: dict[str, CachedResponse] = {}
+            room = MAX_READ_AHEAD - sum(len(ahead.entries) for ahead in self._ahead.values())
+            rows: list[Any] = []
             try:
                 for scheme in ("http", "https"):
                     # The host's URLs without a port: "scheme://host/…" sorts before "scheme://host0".
-                    rows = self._db().execute(_READ_AHEAD, (f"{scheme}://{host}/", f"{scheme}://{host}0"))
-                    entries.update((url, entry) for url, *row in rows if (entry := _entry(url, row)) is not None)
+                    bounds = (f"{scheme}://{host}/", f"{scheme}://{host}0", room + 1 - len(rows))
+                    rows += self._db().execute(_READ_AHEAD, bounds).fetchall()
             except (sqlite3.Error, OSError):
                 continue  # looked up page by page, as before
+            if len(rows) > room:
+                continue  # more than may be held: looked up page by page
+            entries = {url: entry for url, *row in rows if (entry := _entry(url, row)) is not None}
             ahead = self._ahead[host] = _ReadAhead(entries)
             ahead.in_database.update(url for url in self._stored if _ranged_host(url) == host)
             self._readers[host] = 1
