@@ -43,7 +43,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import re
 import secrets
 import sqlite3
 import threading
@@ -54,6 +53,7 @@ from typing import Any
 
 from .. import zstd
 from .sqlitefile import DatabaseFormat, is_damaged, open_database
+from .urls import plain_host
 
 __all__ = ["DATABASE", "MAX_READ_AHEAD", "STORE_BATCH", "TOUCH_BATCH", "CachedResponse", "HttpCache", "body_sha256"]
 
@@ -103,8 +103,6 @@ SELECT url, status_code, content_type, last_modified, etag, location, body_sha25
        body_sha256 IS NULL OR EXISTS (SELECT 1 FROM bodies WHERE sha256 = entries.body_sha256)
 FROM entries WHERE url >= ? AND url < ? LIMIT ?
 """
-# A host name alone, in lower case: what read_ahead's ranges can hold.
-_PLAIN_HOST = re.compile(r"[a-z0-9.-]+")
 _PUT_ENTRY = "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 # URLs seen by runs that are not unfinished any more (a killed run that was never resumed included).
 _FORGET_SEEN = "DELETE FROM seen WHERE token NOT IN (SELECT token FROM runs)"
@@ -265,8 +263,8 @@ class HttpCache:
             if host in self._readers:
                 self._readers[host] += 1
                 continue
-            if not _PLAIN_HOST.fullmatch(host):
-                continue  # its URLs are looked up one by one (see _ranged_host)
+            if plain_host(f"http://{host}/") != host:
+                continue  # a port, a user or upper case: its URLs are looked up one by one
             room = MAX_READ_AHEAD - sum(len(ahead.entries) for ahead in self._ahead.values())
             rows: list[Any] = []
             try:
@@ -280,14 +278,14 @@ class HttpCache:
                 continue  # more than may be held: looked up page by page
             entries = {url: entry for url, *row in rows if (entry := _entry(url, row)) is not None}
             ahead = self._ahead[host] = _ReadAhead(entries)
-            ahead.in_database.update(url for url in self._stored if _ranged_host(url) == host)
+            ahead.in_database.update(url for url in self._stored if plain_host(url) == host)
             self._readers[host] = 1
 
     def _ahead_of(self, url: str) -> _ReadAhead | None:
         """The entries read ahead for the URL's host, if it was."""
         if not self._ahead:
             return None
-        host = _ranged_host(url)
+        host = plain_host(url)
         return self._ahead.get(host) if host is not None else None
 
     def done_with(self, hosts: Iterable[str]) -> None:
@@ -414,15 +412,6 @@ class _ReadAhead:
     def __init__(self, entries: dict[str, CachedResponse]) -> None:
         self.entries = entries
         self.in_database: set[str] = set()
-
-
-def _ranged_host(url: str) -> str | None:
-    """The host of an http(s) URL that read_ahead's ranges hold ("scheme://host/…", no port or user)."""
-    scheme, sep, rest = url.partition("://")
-    host, slash, _ = rest.partition("/")
-    if sep and slash and scheme in ("http", "https") and _PLAIN_HOST.fullmatch(host):
-        return host
-    return None
 
 
 def _entry(url: str, row: Sequence[Any]) -> CachedResponse | None:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Container
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-__all__ = ["host_of", "in_scope", "looks_like_trap", "normalise", "origin_of"]
+__all__ = ["host_of", "in_scope", "looks_like_trap", "normalise", "origin_of", "plain_host"]
 
 # Session ids make every visit a new URL; dropping them de-duplicates pages.
 _SESSION_PARAMS = frozenset(
@@ -38,13 +38,18 @@ _CANONICAL = re.compile(r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*/[A-Za-z0-9\-._~%!
 _MAX_QUERY_PARAMS = 8
 
 
-def host_of(url: str) -> str:
+def plain_host(url: str) -> str | None:
+    """The host of an "http(s)://host/…" URL whose host is a plain lower-case name (no port or user), else None."""
     scheme, sep, rest = url.partition("://")
-    if sep and scheme in ("http", "https"):
-        host = rest.partition("/")[0]
-        if _PLAIN_HOST.fullmatch(host):
-            return host  # what urlsplit gives for it, without taking the whole URL apart
-    return (urlsplit(url).hostname or "").lower()
+    host, slash, _ = rest.partition("/")
+    if sep and slash and scheme in ("http", "https") and _PLAIN_HOST.fullmatch(host):
+        return host
+    return None
+
+
+def host_of(url: str) -> str:
+    # A plain host is what urlsplit gives for it, found without taking the whole URL apart.
+    return plain_host(url) or (urlsplit(url).hostname or "").lower()
 
 
 def origin_of(url: str) -> str:
