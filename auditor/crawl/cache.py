@@ -92,17 +92,12 @@ CREATE TABLE entries (
     "CREATE TABLE seen (token TEXT NOT NULL, url TEXT NOT NULL)",
 )
 _DATABASE_FORMAT = DatabaseFormat(_APPLICATION_ID, _FORMAT, _SCHEMA)
-_LOOKUP = """
-SELECT status_code, content_type, last_modified, etag, location, body_sha256, truncated, token,
-       body_sha256 IS NULL OR EXISTS (SELECT 1 FROM bodies WHERE sha256 = entries.body_sha256)
-FROM entries WHERE url = ?
-"""
-# _LOOKUP's columns for a range of URLs, each URL first.
-_READ_AHEAD = """
-SELECT url, status_code, content_type, last_modified, etag, location, body_sha256, truncated, token,
-       body_sha256 IS NULL OR EXISTS (SELECT 1 FROM bodies WHERE sha256 = entries.body_sha256)
-FROM entries WHERE url >= ? AND url < ? LIMIT ?
-"""
+# An entry's fields after its URL, and whether the body it points to is there (see _entry).
+_ENTRY_COLUMNS = """status_code, content_type, last_modified, etag, location, body_sha256, truncated, token,
+       body_sha256 IS NULL OR EXISTS (SELECT 1 FROM bodies WHERE sha256 = entries.body_sha256)"""
+_LOOKUP = f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE url = ?"  # noqa: S608 - constants; values are bound
+# The same for a range of URLs, each URL first.
+_READ_AHEAD = f"SELECT url, {_ENTRY_COLUMNS} FROM entries WHERE url >= ? AND url < ? LIMIT ?"  # noqa: S608 - as above
 _PUT_ENTRY = "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 # URLs seen by runs that are not unfinished any more (a killed run that was never resumed included).
 _FORGET_SEEN = "DELETE FROM seen WHERE token NOT IN (SELECT token FROM runs)"
