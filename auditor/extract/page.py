@@ -431,7 +431,7 @@ def _described(
     folded = fold(cleaned)
     more = bool(cleaned) and folded.strip(" >».…") in _MORE_WORDS
     # "Đầu tiên", "Tiếp", "2": followed for pagination, never evidence of a category.
-    pager = folded in _PAGER_WORDS or folded.isdigit()
+    pager = _pager_word(folded)
     return url, cleaned, _clean(title), _clean(alt), _image_file(src) if src else "", folded, more, pager
 
 
@@ -723,9 +723,14 @@ def _item_date(member: LexborNode, title: str, url: str, as_of: dt.date) -> tupl
     return (found.value, found.signal) if found else (None, "")
 
 
+def _pager_word(folded: str) -> bool:
+    """Whether a folded link text is a pager's: "dau tien", "tiep", "2"."""
+    return folded in _PAGER_WORDS or folded.isdigit()
+
+
 def _is_pager(text: str) -> bool:
     folded = fold(text)
-    return folded in _PAGER_WORDS or folded.isdigit() or not folded
+    return _pager_word(folded) or not folded
 
 
 # Nodes a "related news" heading may hold (its text, a link, a span or two).
