@@ -68,6 +68,7 @@ _COMPRESSION: dict[int, int] = {
     zstd.CompressionParameter.compression_level: 1,
     zstd.CompressionParameter.checksum_flag: 1,
 }
+_compress = zstd.FrameCompressor(options=_COMPRESSION)
 # Facts looked up ahead of a bodiless 304 and not yet taken; more means fetches were abandoned.
 MAX_PINNED = 1024
 # A page's links are stored as one string, fields and links apart by these separators: marshal
@@ -146,7 +147,7 @@ def _encode(facts: PageFacts, runs: dict[bytes, tuple[str, tuple[Link, ...]]]) -
         facts.attachment,
         facts.next_pages,
     )
-    return zstd.compress(marshal.dumps(payload), options=_COMPRESSION)
+    return _compress(marshal.dumps(payload))
 
 
 def _encode_links(links: tuple[Link, ...], runs: dict[bytes, tuple[str, tuple[Link, ...]]]) -> tuple[_Segment, ...]:
@@ -311,7 +312,7 @@ class FactsCache:
         self._waiting[key] = (since.toordinal(), until.toordinal(), _encode(facts, runs))
         for digest, (joined, links) in runs.items():
             if digest not in self._stored_runs and digest not in self._waiting_runs:
-                self._waiting_runs[digest] = zstd.compress(joined.encode(_TEXT, _ERRORS), options=_COMPRESSION)
+                self._waiting_runs[digest] = _compress(joined.encode(_TEXT, _ERRORS))
             if self._runs.get(digest) is None:
                 self._runs.put(digest, links)
         if len(self._waiting) >= FLUSH_EVERY:
@@ -426,7 +427,7 @@ class FactsCache:
         kept = matches.to_keep()
         if kept is None or self._connection() is None:
             return
-        row = (self._matches_key(agency, matches.recogniser), zstd.compress(marshal.dumps(kept), options=_COMPRESSION))
+        row = (self._matches_key(agency, matches.recogniser), _compress(marshal.dumps(kept)))
         self._write(("INSERT OR REPLACE INTO matches (key, data) VALUES (?, ?)", [row]))
 
     def close(self) -> None:

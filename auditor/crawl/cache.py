@@ -65,6 +65,7 @@ _APPLICATION_ID = 0x41554454  # "AUDT"
 _FORMAT = 4
 # Fast compression: the cache is written once per fetched page, read back only for 304s and resumes.
 _COMPRESSION = 1
+_compress_body = zstd.FrameCompressor(level=_COMPRESSION)
 # Touches, and stored responses, written per transaction.
 TOUCH_BATCH = 64
 STORE_BATCH = 16
@@ -339,7 +340,7 @@ class HttpCache:
             url, status_code, content_type, last_modified, etag, location, sha, truncated, self.token
         )
         if sha is not None and sha not in self._bodies and not self._has_body(sha):
-            self._bodies[sha] = zstd.compress(body, _COMPRESSION)
+            self._bodies[sha] = _compress_body(body)
         self._stored[url] = entry
         ahead = self._ahead_of(url)
         if ahead is not None:
