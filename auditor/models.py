@@ -348,6 +348,22 @@ class Link:
     image_alt: str = ""
     image_src: str = ""
     region: str = "main"  # header | nav | side | main | footer | pager
+    # The hash, worked out on first use: the crawl looks each link of a page up among those it has
+    # weighed, and a rerun's links are mostly the same objects page after page (menus, footers).
+    # 0 until then; a real hash of 0 is worked out each time, which is still right.
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __hash__(self) -> int:
+        known = self._hash
+        if known:
+            return known
+        known = hash((self.url, self.text, self.title, self.image_alt, self.image_src, self.region))
+        object.__setattr__(self, "_hash", known)
+        return known
+
+    def __reduce__(self) -> tuple[type[Link], tuple[str, str, str, str, str, str]]:
+        # Rebuilt from its fields, never with the hash: another process hashes strings differently.
+        return Link, (self.url, self.text, self.title, self.image_alt, self.image_src, self.region)
 
 
 @dataclass(frozen=True, slots=True)
