@@ -17,6 +17,9 @@ from collections.abc import AsyncIterator, Callable, Container, Mapping
 from dataclasses import dataclass, replace
 from http.cookiejar import CookieJar
 
+from . import lean_aiohttp  # noqa: F401 - imports aiohttp without loading the CA store it never uses
+
+# isort: split
 import aiohttp
 import httpx
 import yarl
@@ -277,6 +280,10 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             raise _NotInResolveMap(f"host {url.host!r} is not in the resolve map", request=request)
         if self._plain_http and url.scheme == "https":
             url = url.copy_with(scheme="http")
+        proxy = self._proxy(url)
+        # This transport's own TLS context wherever TLS is spoken, to the site or to an HTTPS proxy:
+        # aiohttp's default contexts trust nothing (see auditor.crawl.lean_aiohttp).
+        tls = url.scheme == "https" or (proxy is not None and proxy.startswith("https:"))
         try:
             response = await self._session.request(
                 request.method,
@@ -287,8 +294,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                     if (text := _header_text(value)) is not None
                 ],
                 allow_redirects=False,
-                ssl=self._tls() if url.scheme == "https" else True,  # True: aiohttp's default, unused over HTTP
-                proxy=self._proxy(url),
+                ssl=self._tls() if tls else True,  # True: aiohttp's default, never used without TLS
+                proxy=proxy,
                 timeout=self._timeout(request.extensions.get("timeout", {})),
             )
         except _AIOHTTP_ERRORS as exc:
