@@ -350,7 +350,8 @@ class Link:
     region: str = "main"  # header | nav | side | main | footer | pager
     # The hash, worked out on first use: the crawl looks each link of a page up among those it has
     # weighed, and a rerun's links are mostly the same objects page after page (menus, footers).
-    # 0 until then; a real hash of 0 is worked out each time, which is still right.
+    # 0 until then; a real hash of 0 is worked out each time, which is still right. A field only
+    # because a slots dataclass has no other room for it: a copy is made from the init fields.
     _hash: int = field(default=0, init=False, repr=False, compare=False)
 
     def __hash__(self) -> int:
