@@ -27,7 +27,7 @@ from .report import FORMATS, ReportContext
 from .report.context import Waiver
 from .score import score_findings
 from .sitecrawl import CrawlObserver, FactsLookup, PageExtractor, crawl_site, parse_page
-from .workers import Workers, discard_prestarted, partition, worker_sender
+from .workers import SharedSites, Workers, deal, discard_prestarted, partition, worker_sender
 
 __all__ = [
     "FETCH_STATS_FILE",
@@ -160,19 +160,40 @@ async def _audit_agencies(
     options: AuditOptions,
     observer: AuditObserver | None,
     cache: HttpCache | None,
+    shared: SharedSites | None = None,
 ) -> _Share:
-    """Every agency given, concurrently, over one client; the scorecards and what fetching cost per host."""
+    """Every agency given, concurrently, over one client, then what it takes of ``shared``; the scorecards and costs.
+
+    At most ``window`` sites are crawled at once. The agencies given hold the first turns; each turn
+    that frees up afterwards takes the next group of ``shared`` while any is left, so the processes
+    of a large registry finish together however the sites differ.
+    """
     recogniser = Recogniser(rules.categories)
     fetcher = Fetcher(options.settings, resolve=options.resolve, plain_http=options.plain_http, cache=cache)
     facts = FactsCache(cache.root / FACTS_FILE) if cache is not None else None
-    active = asyncio.Semaphore(SITES_PER_REQUEST_SLOT * options.settings.global_concurrency)
+    window = _window(options.settings)
+    active = asyncio.Semaphore(window)  # first come, first served: the agencies given go first
 
-    async def in_turn(agency: Agency) -> Scorecard:
+    async def in_turn(agency: Agency) -> list[Scorecard]:
         async with active:
-            return await _audit_agency(agency, rules, recogniser, fetcher, options, observer, facts)
+            return [await _audit_agency(agency, rules, recogniser, fetcher, options, observer, facts)]
 
+    async def taking(shared: SharedSites) -> list[Scorecard]:
+        taken: list[Scorecard] = []
+        while shared.left():
+            async with active:
+                group = shared.take()
+                if group is None:
+                    break
+                # Agencies sharing a host, one after another: their politeness limits are one.
+                for agency in group:
+                    taken.append(await _audit_agency(agency, rules, recogniser, fetcher, options, observer, facts))
+        return taken
+
+    takers = [taking(shared) for _ in range(window)] if shared is not None else []
     try:
-        scorecards = await asyncio.gather(*(in_turn(a) for a in agencies))
+        done = await asyncio.gather(*(in_turn(a) for a in agencies), *takers)
+        scorecards = [card for cards in done for card in cards]
     finally:
         await fetcher.aclose()
         if facts is not None:
@@ -184,9 +205,20 @@ async def _audit_agencies(
     return _Share(list(scorecards), fetcher.stats, facts.misses, facts.hits)
 
 
-def _audit_group(group: tuple[Agency, ...], rules: RuleSet, options: AuditOptions, cache: HttpCache | None) -> _Share:
+def _audit_group(
+    group: tuple[Agency, ...],
+    rules: RuleSet,
+    options: AuditOptions,
+    cache: HttpCache | None,
+    shared: SharedSites | None = None,
+) -> _Share:
     """One worker process's share of the audit (see ``auditor.workers``)."""
-    return asyncio.run(_audit_agencies(group, rules, options, worker_sender(), cache))
+    return asyncio.run(_audit_agencies(group, rules, options, worker_sender(), cache, shared))
+
+
+def _window(settings: CrawlSettings) -> int:
+    """Sites one process crawls at once (see SITES_PER_REQUEST_SLOT)."""
+    return SITES_PER_REQUEST_SLOT * settings.global_concurrency
 
 
 def _conclude(
@@ -232,18 +264,25 @@ def audit_in_workers(
     Each site's crawl depends only on its own responses, so how the sites are grouped changes how
     fast the run is, never what it finds. The global request limit is shared out between workers.
     """
-    groups = partition(registry.agencies, options.workers, lambda a: a.page_budget or options.settings.page_budget)
-    if len(groups) <= 1:
+
+    def weight(agency: Agency) -> int:
+        return agency.page_budget or options.settings.page_budget
+
+    processes = len(partition(registry.agencies, options.workers, weight))
+    if processes <= 1:
         discard_prestarted()  # one group: this process audits it alone
         return asyncio.run(audit(registry, rules, options, observer))
     cache = _open_cache(registry, rules, options)
-    per_worker = max(1, -(-options.settings.global_concurrency // len(groups)))
+    per_worker = max(1, -(-options.settings.global_concurrency // processes))
     share_options = replace(options, settings=replace(options.settings, global_concurrency=per_worker))
+    # What the processes crawl at once is dealt in advance; a larger registry's other sites go to
+    # whichever process has a turn free (see auditor.workers.deal).
+    groups, shared = deal(registry.agencies, processes, weight, _window(share_options.settings))
 
     async def everywhere() -> list[_Share]:
         # This process audits the first group itself while the workers audit the others.
-        async with Workers(_audit_group, groups[1:], (rules, share_options, cache), observer) as workers:
-            here = await _audit_agencies(groups[0], rules, share_options, observer, cache)
+        async with Workers(_audit_group, groups[1:], (rules, share_options, cache), observer, shared) as workers:
+            here = await _audit_agencies(groups[0], rules, share_options, observer, cache, workers.shared)
             return [here, *await workers.results()]
 
     shares = asyncio.run(everywhere())

@@ -23,7 +23,9 @@ from .models import Agency, Scorecard
 __all__ = [
     "EventSender",
     "ProgressSink",
+    "SharedSites",
     "Workers",
+    "deal",
     "default_workers",
     "discard_prestarted",
     "partition",
@@ -69,15 +71,69 @@ def partition(agencies: Sequence[Agency], workers: int, weight: Callable[[Agency
     host. Groups of connected agencies are dealt heaviest first to the lightest worker: the result
     depends only on the registry, never on timing.
     """
-    groups = host_groups(agencies)
-    count = max(1, min(workers, len(groups)))
+    return _deal(_heaviest_first(agencies, weight), workers, weight)
+
+
+def deal(
+    agencies: Sequence[Agency], workers: int, weight: Callable[[Agency], int], window: int
+) -> tuple[list[list[Agency]], tuple[tuple[Agency, ...], ...]]:
+    """:func:`partition` of what the processes crawl at once; the rest left for whichever has room.
+
+    Each process crawls at most ``window`` sites at a time. The heaviest groups of connected agencies
+    are dealt in advance, up to ``window`` agencies a process; the others, heaviest first, are
+    taken one group at a time during the run (see :class:`SharedSites`). A registry that fits is
+    dealt exactly as :func:`partition` deals it, with nothing left over.
+    """
+    ordered = _heaviest_first(agencies, weight)
+    room, dealt = max(1, workers) * window, 0
+    for count, group in enumerate(ordered):
+        dealt += len(group)
+        if dealt > room and count > 0:
+            return _deal(ordered[:count], workers, weight), tuple(tuple(g) for g in ordered[count:])
+    return _deal(ordered, workers, weight), ()
+
+
+def _heaviest_first(agencies: Sequence[Agency], weight: Callable[[Agency], int]) -> list[list[Agency]]:
+    return sorted(host_groups(agencies), key=lambda g: (-sum(weight(a) for a in g), g[0].id))
+
+
+def _deal(ordered: list[list[Agency]], workers: int, weight: Callable[[Agency], int]) -> list[list[Agency]]:
+    count = max(1, min(workers, len(ordered)))
     bins: list[list[Agency]] = [[] for _ in range(count)]
     loads = [0] * count
-    for group in sorted(groups, key=lambda g: (-sum(weight(a) for a in g), g[0].id)):
+    for group in ordered:
         lightest = min(range(count), key=lambda b: (loads[b], b))
         bins[lightest].extend(group)
         loads[lightest] += sum(weight(a) for a in group)
     return [sorted(b, key=lambda a: a.id) for b in bins if b]
+
+
+class SharedSites:
+    """Groups of agencies dealt to no process in advance: each process takes the next when it has room.
+
+    A national registry's sites differ a hundredfold in size and speed (a dead host costs only its
+    timeouts, a large one its whole page budget); dealt out before the run, one process could
+    still be crawling long after the others had finished. Every process holds the same groups in
+    the same order; a counter in shared memory says how many have been taken. Which process
+    crawls a site never changes what is found there (see ``auditor.pipeline.audit_in_workers``).
+    """
+
+    def __init__(self, groups: tuple[tuple[Agency, ...], ...], taken: Any) -> None:
+        self.groups = groups
+        self._taken = taken  # a multiprocessing.Value, shared by inheritance (see _init_worker)
+
+    def left(self) -> bool:
+        """Whether a group may still be there to take (read without the lock: take decides)."""
+        return bool(self._taken.value < len(self.groups))
+
+    def take(self) -> tuple[Agency, ...] | None:
+        """The next group nobody has taken, or None when all have been."""
+        with self._taken.get_lock():
+            index = self._taken.value
+            if index >= len(self.groups):
+                return None
+            self._taken.value = index + 1
+        return self.groups[index]
 
 
 class EventSender:
@@ -101,6 +157,7 @@ class EventSender:
 
 
 _events: Any = None
+_taken: Any = None
 
 
 def _orphaned() -> None:
@@ -111,9 +168,9 @@ def _orphaned() -> None:
         os._exit(1)
 
 
-def _init_worker(events: Any) -> None:
-    global _events
-    _events = events
+def _init_worker(events: Any, taken: Any) -> None:
+    global _events, _taken
+    _events, _taken = events, taken
     threading.Thread(target=_orphaned, name="parent-watch", daemon=True).start()
 
 
@@ -132,10 +189,12 @@ def _forward(event: tuple[str, str, Any], agencies: Mapping[str, Agency], sink: 
         sink.site_finished(payload)
 
 
-def _job(job: Callable[..., R], index: int, group: tuple[Agency, ...], *args: Any) -> R:
+def _job(
+    job: Callable[..., R], index: int, group: tuple[Agency, ...], shared: tuple[tuple[Agency, ...], ...], *args: Any
+) -> R:
     gctune.settle()  # the job's code and arguments are loaded by now: see auditor.gctune
     try:
-        return job(group, *args)
+        return job(group, *args, **({"shared": SharedSites(shared, _taken)} if shared else {}))
     finally:
         # Sent after every event of this job: once the parent has it, the pipe holds nothing of ours.
         _events.put(("done", str(index), None))
@@ -148,6 +207,7 @@ class _Prestarted:
     count: int
     pool: ProcessPoolExecutor
     events: Any
+    taken: Any
     processes: tuple[multiprocessing.process.BaseProcess, ...]
 
     def end(self) -> None:
@@ -159,11 +219,14 @@ class _Prestarted:
 _prestarted: _Prestarted | None = None
 
 
-def _pool(processes: int) -> tuple[ProcessPoolExecutor, Any]:
+def _pool(processes: int) -> tuple[ProcessPoolExecutor, Any, Any]:
+    """A pool of spawned processes, its event queue, and the counter of shared sites taken (see SharedSites)."""
     context = multiprocessing.get_context("spawn")
     events = context.Queue()
-    pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_init_worker, initargs=(events,))
-    return pool, events
+    # Given at start-up: a process inherits a shared counter, it cannot receive one with a task.
+    taken = context.Value("q", 0)
+    pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_init_worker, initargs=(events, taken))
+    return pool, events, taken
 
 
 def prestart(processes: int, *modules: str) -> None:
@@ -178,12 +241,12 @@ def prestart(processes: int, *modules: str) -> None:
     if processes < 1 or _prestarted is not None:
         return
     before = set(multiprocessing.active_children())
-    pool, events = _pool(processes)
+    pool, events, taken = _pool(processes)
     for _ in range(processes):
         # One task each: the pool spawns a process per task while none is idle.
         pool.submit(_import, modules)
     spawned = tuple(p for p in multiprocessing.active_children() if p not in before)
-    _prestarted = _Prestarted(processes, pool, events, spawned)
+    _prestarted = _Prestarted(processes, pool, events, taken, spawned)
 
 
 def _import(modules: tuple[str, ...]) -> None:
@@ -199,14 +262,14 @@ def discard_prestarted() -> None:
         _prestarted = None
 
 
-def _take_prestarted(processes: int) -> tuple[ProcessPoolExecutor, Any] | None:
-    """The prestarted pool and its event queue if it has exactly ``processes`` workers; any other is ended."""
+def _take_prestarted(processes: int) -> tuple[ProcessPoolExecutor, Any, Any] | None:
+    """The prestarted pool, its event queue and counter if it has exactly ``processes`` workers; any other is ended."""
     global _prestarted
     early, _prestarted = _prestarted, None
     if early is None:
         return None
     if early.count == processes:
-        return early.pool, early.events
+        return early.pool, early.events, early.taken
     early.end()
     return None
 
@@ -214,10 +277,11 @@ def _take_prestarted(processes: int) -> tuple[ProcessPoolExecutor, Any] | None:
 class Workers(Generic[R]):
     """``job(group, *args)`` for each group in a process of its own, while the caller's event loop goes on.
 
-    The caller audits one more group itself: a process fewer, and its core is not left idle. Worker
-    progress reaches ``sink`` on the caller's event loop. Processes are spawned, not forked: the parent
-    may hold threads (the sample server, a progress display), and a fork copies their locks in
-    whatever state they are in.
+    The caller audits one more group itself: a process fewer, and its core is not left idle. Groups
+    ``shared`` by all (see :func:`deal`) reach every job as ``shared=``, a :class:`SharedSites`,
+    and the caller's share through :attr:`shared`. Worker progress reaches ``sink`` on the
+    caller's event loop. Processes are spawned, not forked: the parent may hold threads (the sample
+    server, a progress display), and a fork copies their locks in whatever state they are in.
     """
 
     def __init__(
@@ -226,17 +290,21 @@ class Workers(Generic[R]):
         groups: Sequence[Sequence[Agency]],
         args: tuple[Any, ...],
         sink: ProgressSink | None,
+        shared: tuple[tuple[Agency, ...], ...] = (),
     ) -> None:
-        self._job, self._groups, self._args, self._sink = job, groups, args, sink
-        self._agencies = {a.id: a for group in groups for a in group}
+        self._job, self._groups, self._args, self._sink, self._shared = job, groups, args, sink, shared
+        self._agencies = {a.id: a for group in (*groups, *shared) for a in group}
         processes = max(1, len(groups))
-        self._pool, self._events = _take_prestarted(processes) or _pool(processes)
+        self._pool, self._events, self._taken = _take_prestarted(processes) or _pool(processes)
+        self._taken.value = 0
+        self.shared = SharedSites(shared, self._taken) if shared else None
         self._futures: list[Future[R]] = []
         self._forwarding: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> Workers[R]:
         self._futures = [
-            self._pool.submit(_job, self._job, i, tuple(group), *self._args) for i, group in enumerate(self._groups)
+            self._pool.submit(_job, self._job, i, tuple(group), self._shared, *self._args)
+            for i, group in enumerate(self._groups)
         ]
         # Forwarded while the caller audits its own group, so the display shows every site as it goes.
         self._forwarding = asyncio.create_task(self._forward_events())

@@ -21,7 +21,7 @@ from auditor.hostgroups import host_groups
 from auditor.models import Agency, Scorecard
 from auditor.pipeline import SITES_PER_REQUEST_SLOT, AuditOptions, audit_in_workers, default_settings
 from auditor.sample import SAMPLE_AS_OF
-from auditor.workers import Workers, default_workers, partition
+from auditor.workers import SharedSites, Workers, deal, default_workers, partition
 
 from .conftest import ROOT, CliResult, make_agency, subset_sites
 
@@ -72,6 +72,62 @@ def test_the_real_registry_splits_in_two_equal_halves() -> None:
     groups = partition(registry.agencies, 2, lambda a: 1)
     assert [len(g) for g in groups] == [17, 17]
     assert sorted(a.id for g in groups for a in g) == sorted(a.id for a in registry.agencies)
+
+
+def test_what_the_windows_cannot_hold_is_left_to_share_heaviest_first() -> None:
+    agencies = [
+        make_agency("portal", "https://www.tinh.gov.vn/", "vbpq.tinh.gov.vn"),
+        make_agency("docs", "https://vbpq.tinh.gov.vn/"),  # one host group with the portal
+        *(make_agency(f"s{i:02}", f"https://s{i:02}.tinh.gov.vn/") for i in range(12)),
+    ]
+    weights = {a.id: 10 + int(a.id[1:]) if a.id[1:].isdigit() else 5 for a in agencies}
+
+    def weight(agency: Agency) -> int:
+        return weights[agency.id]
+
+    groups, shared = deal(agencies, 2, weight, 3)
+    # Two windows of three: the heaviest six, dealt as partition deals them.
+    dealt = [a for group in groups for a in group]
+    assert sorted(a.id for a in dealt) == ["s06", "s07", "s08", "s09", "s10", "s11"]
+    assert groups == partition(dealt, 2, weight)
+    # The rest, heaviest first (ties by first id), each host group whole; every agency once.
+    assert [[a.id for a in unit] for unit in shared] == [
+        ["s05"], ["s04"], ["s03"], ["s02"], ["s01"], ["docs", "portal"], ["s00"]
+    ]  # fmt: skip
+    assert sorted(a.id for a in (*dealt, *(a for unit in shared for a in unit))) == sorted(a.id for a in agencies)
+    assert deal(list(reversed(agencies)), 2, weight, 3) == (groups, shared)
+    # A registry that fits is dealt exactly as partition deals it.
+    assert deal(agencies, 2, weight, 7) == (partition(agencies, 2, weight), ())
+    # A host group larger than the windows is dealt all the same.
+    assert deal(agencies[:2], 1, weight, 1) == (partition(agencies[:2], 1, weight), ())
+
+
+def _taking_job(group: tuple[Agency, ...], shared: SharedSites | None = None) -> list[str]:
+    taken: list[str] = []
+    while shared is not None and (unit := shared.take()) is not None:
+        taken.extend(a.id for a in unit)
+        time.sleep(0.002)  # let the others in
+    return taken
+
+
+async def _taken_everywhere(
+    groups: list[list[Agency]], shared: tuple[tuple[Agency, ...], ...], here_too: bool
+) -> list[list[str]]:
+    async with Workers(_taking_job, groups, (), None, shared) as pool:
+        assert pool.shared is not None
+        assert pool.shared.groups == shared
+        here = _taking_job((), pool.shared) if here_too else []
+        return [here, *await pool.results()]
+
+
+@pytest.mark.parametrize("here_too", [False, True], ids=["workers", "workers and caller"])
+def test_each_shared_group_is_taken_once_by_one_process(here_too: bool) -> None:
+    groups = [[make_agency(f"g{i}", f"https://g{i}.gov.vn/")] for i in range(3)]
+    shared = tuple((make_agency(f"s{i:03}", f"https://s{i:03}.gov.vn/"),) for i in range(300))
+    taken = asyncio.run(_taken_everywhere(groups, shared, here_too))
+    assert len(taken) == 4
+    everything = [agency for share in taken for agency in share]
+    assert sorted(everything) == [f"s{i:03}" for i in range(300)]  # none twice, none left
 
 
 def _broken_job(group: tuple[Agency, ...]) -> int:
@@ -239,6 +295,28 @@ class _ActiveSites(_Recorder):
     def site_started(self, agency: Agency) -> None:
         super().site_started(agency)
         self.most = max(self.most, len(self.started) - len(self.finished))
+
+
+def test_a_registry_larger_than_the_windows_is_shared_out_and_gives_the_same_run() -> None:
+    registry = load_registry(ROOT / "sites.yaml")
+    rules = load_rules(ROOT / "rules", province=registry.province.id)
+    # Two requests in flight for two processes: a window of SITES_PER_REQUEST_SLOT sites each, so
+    # eight of the 34 sites are dealt in advance and the others taken as turns free up.
+    settings = default_settings(delay=0.0, per_host_concurrency=1, global_concurrency=2, page_budget=3)
+    groups, shared = deal(registry.agencies, 2, lambda a: 1, SITES_PER_REQUEST_SLOT)
+    assert (sum(map(len, groups)), len(shared)) == (8, 26)
+    runs, recorders = [], []
+    with sample_target(registry) as target:
+        for count in (1, 2):
+            options = AuditOptions(
+                as_of=SAMPLE_AS_OF, settings=settings, resolve=target.resolve, plain_http=True, workers=count
+            )
+            recorders.append(_ActiveSites())
+            runs.append(audit_in_workers(registry, rules, options, recorders[-1]))
+    assert runs[0] == runs[1]
+    shared_out = recorders[1]
+    assert sorted(shared_out.started) == sorted(shared_out.finished) == sorted(a.id for a in registry.agencies)
+    assert shared_out.most <= 2 * SITES_PER_REQUEST_SLOT
 
 
 def test_a_large_registry_is_crawled_a_few_sites_at_a_time(tmp_path: Path) -> None:
