@@ -252,7 +252,9 @@ def _run(
         **({"formats": formats} if formats else {}),
     )
     with _Progress(quiet, len(registry.agencies)) as progress:
-        run, context, written = run_audit(registry, rules, options, out_dir, progress, waivers=waivers)
+        # Quiet: no observer at all, so that worker processes send no progress either.
+        observer = None if quiet else progress
+        run, context, written = run_audit(registry, rules, options, out_dir, observer, waivers=waivers)
     _conclude(run, context, written, lang, quiet, gates, cache_dir)
     return run
 

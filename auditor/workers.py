@@ -158,6 +158,7 @@ class EventSender:
 
 _events: Any = None
 _taken: Any = None
+_progress = False  # whether the parent shows progress: events nobody reads are not sent
 
 
 def _orphaned() -> None:
@@ -175,8 +176,8 @@ def _init_worker(events: Any, taken: Any) -> None:
 
 
 def worker_sender() -> EventSender | None:
-    """In a worker process, the observer that reports to the parent; None elsewhere."""
-    return EventSender(_events) if _events is not None else None
+    """In a worker process whose parent shows progress, the observer that reports to it; None elsewhere."""
+    return EventSender(_events) if _events is not None and _progress else None
 
 
 def _forward(event: tuple[str, str, Any], agencies: Mapping[str, Agency], sink: ProgressSink) -> None:
@@ -190,8 +191,15 @@ def _forward(event: tuple[str, str, Any], agencies: Mapping[str, Agency], sink: 
 
 
 def _job(
-    job: Callable[..., R], index: int, group: tuple[Agency, ...], shared: tuple[tuple[Agency, ...], ...], *args: Any
+    job: Callable[..., R],
+    index: int,
+    group: tuple[Agency, ...],
+    shared: tuple[tuple[Agency, ...], ...],
+    progress: bool,
+    *args: Any,
 ) -> R:
+    global _progress
+    _progress = progress
     gctune.settle()  # the job's code and arguments are loaded by now: see auditor.gctune
     try:
         return job(group, *args, **({"shared": SharedSites(shared, _taken)} if shared else {}))
@@ -303,7 +311,7 @@ class Workers(Generic[R]):
 
     async def __aenter__(self) -> Workers[R]:
         self._futures = [
-            self._pool.submit(_job, self._job, i, tuple(group), self._shared, *self._args)
+            self._pool.submit(_job, self._job, i, tuple(group), self._shared, self._sink is not None, *self._args)
             for i, group in enumerate(self._groups)
         ]
         # Forwarded while the caller audits its own group, so the display shows every site as it goes.
