@@ -141,6 +141,20 @@ async def _in_workers(groups: list[list[Agency]]) -> list[int]:
         return await workers.results()
 
 
+def _sender_job(group: tuple[Agency, ...]) -> bool:
+    return workers.worker_sender() is not None
+
+
+async def _senders(sink: workers.ProgressSink | None) -> list[bool]:
+    async with Workers(_sender_job, [[make_agency("a", "https://a.gov.vn/")]], (), sink) as pool:
+        return await pool.results()
+
+
+def test_a_worker_reports_progress_only_to_a_parent_that_shows_it() -> None:
+    assert asyncio.run(_senders(None)) == [False]
+    assert asyncio.run(_senders(_Recorder())) == [True]
+
+
 def test_an_error_in_a_worker_reaches_the_caller() -> None:
     groups = [[make_agency("a", "https://a.gov.vn/")], [make_agency("b", "https://b.gov.vn/")]]
     with pytest.raises(ValueError, match="site b broke the worker"):
