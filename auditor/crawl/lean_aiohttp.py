@@ -1,8 +1,9 @@
 """aiohttp, imported without the system CA store it loads twice at import for contexts the auditor never uses.
 
-aiohttp's connector module builds two default TLS contexts when it is imported, and fills both from
-the system CA store (``set_default_verify_paths``): 470 M instructions, about 0.1 s, in every process
-of a run, before its first request; a fifth of what a one-site rerun spends in all (callgrind). The
+aiohttp's connector module builds two default TLS contexts when it is imported (on purpose, so that
+no event loop blocks on reading certificates: aio-libs/aiohttp#9029), and fills both from the system
+CA store (``set_default_verify_paths``): 470 M instructions, about 0.1 s, in every process of a run,
+before its first request; 15 % of what a one-site rerun spends in all (callgrind). The
 auditor never hands a request to those contexts: an HTTPS URL, and an HTTPS proxy, are given the
 Fetcher's own context (``httpx.create_ssl_context``: certifi's bundle, or ``SSL_CERT_FILE`` and
 ``SSL_CERT_DIR`` when set), made on the first request that needs one. So while aiohttp is imported
