@@ -304,7 +304,6 @@ class Workers(Generic[R]):
         self._agencies = {a.id: a for group in (*groups, *shared) for a in group}
         processes = max(1, len(groups))
         self._pool, self._events, self._taken = _take_prestarted(processes) or _pool(processes)
-        self._taken.value = 0
         self.shared = SharedSites(shared, self._taken) if shared else None
         self._futures: list[Future[R]] = []
         self._forwarding: asyncio.Task[None] | None = None
