@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
@@ -27,7 +28,7 @@ from .report import FORMATS, ReportContext
 from .report.context import Waiver
 from .score import score_findings
 from .sitecrawl import CrawlObserver, FactsLookup, PageExtractor, crawl_site, parse_page
-from .workers import SharedSites, Workers, deal, discard_prestarted, partition, worker_sender
+from .workers import Intake, SharedSites, Workers, deal, discard_prestarted, partition, worker_sender
 
 __all__ = [
     "FETCH_STATS_FILE",
@@ -164,33 +165,35 @@ async def _audit_agencies(
 ) -> _Share:
     """Every agency given, concurrently, over one client, then what it takes of ``shared``; the scorecards and costs.
 
-    At most ``window`` sites are crawled at once. The agencies given hold the first turns; each turn
-    that frees up afterwards takes the next group of ``shared`` while any is left, so the processes
-    of a large registry finish together however the sites differ.
+    At most ``window`` sites are crawled at once. The agencies given hold the first turns; the other
+    turns take the next group of ``shared`` whenever this process has room for it (see Intake), so
+    the processes finish together however the sites and the processes' speeds differ.
     """
     recogniser = Recogniser(rules.categories)
     fetcher = Fetcher(options.settings, resolve=options.resolve, plain_http=options.plain_http, cache=cache)
     facts = FactsCache(cache.root / FACTS_FILE) if cache is not None else None
     window = _window(options.settings)
     active = asyncio.Semaphore(window)  # first come, first served: the agencies given go first
+    intake = Intake(shared, _floor(options.settings)) if shared is not None else None
 
     async def in_turn(agency: Agency) -> list[Scorecard]:
         async with active:
-            return [await _audit_agency(agency, rules, recogniser, fetcher, options, observer, facts)]
+            with intake.crawling() if intake is not None else contextlib.nullcontext():
+                return [await _audit_agency(agency, rules, recogniser, fetcher, options, observer, facts)]
 
-    async def taking(shared: SharedSites) -> list[Scorecard]:
+    async def taking(intake: Intake) -> list[Scorecard]:
         taken: list[Scorecard] = []
-        while shared.left():
+        while True:
             async with active:
-                group = shared.take()
+                group = await intake.take()
                 if group is None:
-                    break
-                # Agencies sharing a host, one after another: their politeness limits are one.
-                for agency in group:
-                    taken.append(await _audit_agency(agency, rules, recogniser, fetcher, options, observer, facts))
-        return taken
+                    return taken
+                with intake.crawling():
+                    # Agencies sharing a host, one after another: their politeness limits are one.
+                    for agency in group:
+                        taken.append(await _audit_agency(agency, rules, recogniser, fetcher, options, observer, facts))
 
-    takers = [taking(shared) for _ in range(window)] if shared is not None else []
+    takers = [taking(intake) for _ in range(window)] if intake is not None else []
     try:
         done = await asyncio.gather(*(in_turn(a) for a in agencies), *takers)
         scorecards = [card for cards in done for card in cards]
@@ -219,6 +222,11 @@ def _audit_group(
 def _window(settings: CrawlSettings) -> int:
     """Sites one process crawls at once (see SITES_PER_REQUEST_SLOT)."""
     return SITES_PER_REQUEST_SLOT * settings.global_concurrency
+
+
+def _floor(settings: CrawlSettings) -> int:
+    """Sites that fill one process's request slots when none waits: what it starts with (see Intake)."""
+    return -(-settings.global_concurrency // settings.per_host_concurrency)
 
 
 def _conclude(
@@ -275,9 +283,9 @@ def audit_in_workers(
     cache = _open_cache(registry, rules, options)
     per_worker = max(1, -(-options.settings.global_concurrency // processes))
     share_options = replace(options, settings=replace(options.settings, global_concurrency=per_worker))
-    # What the processes crawl at once is dealt in advance; a larger registry's other sites go to
-    # whichever process has a turn free (see auditor.workers.deal).
-    groups, shared = deal(registry.agencies, processes, weight, _window(share_options.settings))
+    # Each process starts with the sites that fill its request slots; the others go to whichever
+    # process has a turn free and the CPU to crawl one more (see auditor.workers.deal and Intake).
+    groups, shared = deal(registry.agencies, processes, weight, _floor(share_options.settings))
 
     async def everywhere() -> list[_Share]:
         # This process audits the first group itself while the workers audit the others.

@@ -11,7 +11,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
@@ -22,6 +22,7 @@ from .models import Agency, Scorecard
 
 __all__ = [
     "EventSender",
+    "Intake",
     "ProgressSink",
     "SharedSites",
     "Workers",
@@ -43,6 +44,11 @@ PAGE_EVENT_INTERVAL = 0.25
 # many it forwards in one turn of its event loop.
 EVENT_WAIT = 0.1
 MAX_EVENTS_AT_ONCE = 256
+# A process takes another shared site while its event loop used less than SPARE_CPU of a core over
+# the last INTAKE_TICK seconds (see Intake); a loop measured less busy than MIN_BUSY counts as that busy.
+INTAKE_TICK = 0.1
+SPARE_CPU = 0.8
+MIN_BUSY = 0.01
 
 
 class ProgressSink(Protocol):
@@ -134,6 +140,76 @@ class SharedSites:
                 return None
             self._taken.value = index + 1
         return self.groups[index]
+
+
+class Intake:
+    """When one process takes the next shared group: while it crawls fewer sites than ``floor``, or has CPU to spare.
+
+    A site served fast keeps a core busy on its own, and one waiting out its politeness delay
+    leaves it idle almost all the time. A process that took a site for every turn it has free
+    would hold work that another process, done with its own, could have taken over, and the run
+    would last as long as its slowest process. So a process takes one more only while it crawls
+    fewer than ``floor`` sites (what fills its request slots), or while its event loop used less
+    than SPARE_CPU of a core over the last INTAKE_TICK seconds; then as many as that spare CPU
+    would feed.
+    """
+
+    def __init__(
+        self,
+        shared: SharedSites,
+        floor: int,
+        clock: Callable[[], float] = time.monotonic,
+        cpu: Callable[[], float] = time.thread_time,
+    ) -> None:
+        self._shared = shared
+        self._floor = max(1, floor)
+        self._clock, self._cpu = clock, cpu
+        self._running = 0
+        self._grants = 0
+        self._since, self._used = clock(), cpu()
+        self._turn = asyncio.Lock()  # one taker waits for room at a time; the others queue behind it
+        self._freed = asyncio.Event()
+
+    @contextlib.contextmanager
+    def crawling(self) -> Iterator[None]:
+        """Count a site (dealt or taken) as crawled by this process while the block runs."""
+        self._running += 1
+        try:
+            yield
+        finally:
+            self._running -= 1
+            self._freed.set()
+
+    async def take(self) -> tuple[Agency, ...] | None:
+        """The next shared group, once this process has room for it; None once every group is taken.
+
+        Enter :meth:`crawling` for it before the next ``await``.
+        """
+        async with self._turn:
+            while self._shared.left():
+                if self._running < self._floor or self._grant():
+                    return self._shared.take()
+                self._freed.clear()
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(INTAKE_TICK):
+                        await self._freed.wait()
+        return None
+
+    def _grant(self) -> bool:
+        if self._grants == 0:
+            now = self._clock()
+            if now - self._since < INTAKE_TICK:
+                return False
+            used = self._cpu()
+            busy = (used - self._used) / (now - self._since)
+            self._since, self._used = now, used
+            if busy < SPARE_CPU:
+                # As many more sites as the spare CPU would feed, if each costs what a running one does.
+                self._grants = max(1, int(self._running * (SPARE_CPU / max(busy, MIN_BUSY) - 1)))
+        if self._grants > 0:
+            self._grants -= 1
+            return True
+        return False
 
 
 class EventSender:
