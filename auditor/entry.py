@@ -11,7 +11,11 @@ after.
 
 from __future__ import annotations
 
+import atexit
+import os
 import sys
+import threading
+from typing import NoReturn
 
 # Commands that audit, in worker processes unless told --workers 1.
 _AUDITING = frozenset({"audit", "demo"})
@@ -21,18 +25,53 @@ _WORKER_MODULES = ("auditor.pipeline",)
 _MAX_WORKERS = 64
 
 
-def main() -> None:
-    """Run the command line (see :func:`auditor.cli.main`)."""
+def main() -> NoReturn:
+    """Run the command line (see :func:`auditor.cli.main`), then end the process (see :func:`_leave`)."""
     from . import gctune, workers
 
     workers.prestart(_workers_to_prestart(sys.argv[1:]), *_WORKER_MODULES)
+    code: str | int | None = None
     try:
         from .cli import main as run
 
         gctune.settle()  # after the imports: see auditor.gctune
         run()
+    except SystemExit as exc:
+        code = exc.code
     finally:
         workers.discard_prestarted()
+    _leave(code)
+
+
+def _leave(code: str | int | None) -> NoReturn:
+    """End the process as ``sys.exit(code)`` would, but without freeing every object one by one first.
+
+    What the interpreter does at exit, in order: wait for the threads that are not daemons (and run
+    what the threading module was asked to run then), run the ``atexit`` functions, flush the
+    standard streams. All of it is done here; what is left out is the teardown that follows, in
+    which CPython frees every module and object an audit built: 0.08-0.11 s of every run, which a
+    rerun of 5 s feels. The command has closed its files and caches by the time it returns; an
+    interpreter without these hooks exits the usual way.
+    """
+    shutdown = getattr(threading, "_shutdown", None)
+    run_exitfuncs = getattr(atexit, "_run_exitfuncs", None)
+    if shutdown is None or run_exitfuncs is None:
+        sys.exit(code)
+    shutdown()
+    run_exitfuncs()
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:
+        print(code, file=sys.stderr)  # as sys.exit prints the message it is given
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`auditor … | head`): as Python's own exit says
+            status = status or 120
+    os._exit(status & 0xFF)
 
 
 def _workers_to_prestart(args: list[str]) -> int:
