@@ -81,3 +81,16 @@ def test_the_command_exits_with_its_codes_and_output(tmp_path: Path) -> None:
     unknown = auditor("--no-such-option")
     assert unknown.returncode == 2
     assert "No such option" in unknown.stderr
+
+
+def test_a_profiler_still_gets_to_write_its_data(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", "auditor.prof", "-m", "auditor", "version"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, __version__)
+    assert (tmp_path / "auditor.prof").stat().st_size > 0
