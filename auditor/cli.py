@@ -11,8 +11,10 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn
 from rich.table import Table
+from rich.text import Text
 
 from . import __version__
 from .config import agency_from_options, load_registry, load_rules
@@ -49,8 +51,9 @@ app = typer.Typer(
 rules_app = typer.Typer(help="Inspect and validate the rule packs.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+# Names, URLs and rule texts are printed as written: ":smile:" in a name is not an emoji code here.
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+out = Console(highlight=False, soft_wrap=True, emoji=False)
 if not out.is_terminal:
     # Logs and CI job output have no width to ask; keep the score table on one line per agency.
     out.width = 170
@@ -202,8 +205,10 @@ _STATUS_STYLES = {
 
 
 def _score_table(run: AuditRun, lang: str) -> Table:
+    # Names and ids come from sites.yaml: shown as they are, never read as markup ("[/]" would end
+    # the command with rich's MarkupError) or as emoji codes. Text cells are also measured faster.
     table = Table(
-        title=f"{t('title', lang)} — {run.province.name} ({run.as_of.isoformat()})",
+        title=Text(f"{t('title', lang)} — {run.province.name} ({run.as_of.isoformat()})"),
         title_justify="left",
         caption=f"* {t('advisory_note', lang)}",
         caption_justify="left",
@@ -220,7 +225,8 @@ def _score_table(run: AuditRun, lang: str) -> Table:
         counts = [str(sum(1 for f in card.findings if f.status is s) or "") for s in Status]
         position = str(i) if not card.agency.advisory_only else "*"
         score = str(card.score) if card.scored else t("not_scored", lang)
-        table.add_row(position, card.agency.id, card.agency.name, score, card.site_status.value, *counts)
+        cells = (position, card.agency.id, card.agency.name, score, card.site_status.value, *counts)
+        table.add_row(*map(Text, cells))
     return table
 
 
@@ -503,7 +509,8 @@ def diff(
         table.add_column(heading, justify="left" if heading == "id" else "right")
     for agency, was, now in comparison.scores:
         delta = f"{now - was:+d}" if was is not None and now is not None else ""
-        table.add_row(agency, "-" if was is None else str(was), "-" if now is None else str(now), delta)
+        cells = (agency, "-" if was is None else str(was), "-" if now is None else str(now), delta)
+        table.add_row(*map(Text, cells))
     out.print(table)
     scores = (province_score(before), province_score(after))
     out.print(f"{t('province_score', language)}: {scores[0]} → {scores[1]}", markup=False)
@@ -575,12 +582,13 @@ def _print_findings(run: AuditRun, lang: str) -> None:
     order = [Status.MISSING, Status.BROKEN, Status.EMPTY, Status.STALE, Status.UNKNOWN]
     for card in run.scorecards:
         score = str(card.score) if card.scored else t("not_scored", lang)
-        out.print(f"\n[bold]{card.agency.url}[/bold] — {t('score', lang)}: {score}", highlight=False)
+        out.print(f"\n[bold]{escape(card.agency.url)}[/bold] — {t('score', lang)}: {score}", highlight=False)
         failing = sorted((f for f in card.findings if f.status is not Status.OK), key=lambda f: order.index(f.status))
         for finding in failing:
             style = _STATUS_STYLES[finding.status]
             name = run.category_name(finding.category, lang)
-            out.print(f"\n[{style}]■ {status_name(finding.status, lang)}[/{style}] [bold]{name}[/bold]", markup=True)
+            label = escape(status_name(finding.status, lang))
+            out.print(f"\n[{style}]■ {label}[/{style}] [bold]{escape(name)}[/bold]", markup=True)
             lines = [f"{t('reason', lang)}: {explain(finding, lang)}"]
             if finding.latest_date:
                 lines.append(f"{t('latest', lang)}: {finding.latest_date.isoformat()}")
@@ -652,7 +660,8 @@ def rules_list(
     for heading in ("category", "binds", "max_age", "legal"):
         table.add_column(t(heading, language))
     for row in category_rows(ruleset, date, language):
-        table.add_row(f"{row.category}\n{row.name}", row.binds, str(row.max_age_days or "—"), row.legal_basis)
+        cells = (f"{row.category}\n{row.name}", row.binds, str(row.max_age_days or "—"), row.legal_basis)
+        table.add_row(*map(Text, cells))
     out.print(table)
 
 
@@ -672,7 +681,7 @@ def rules_explain(
     if category not in known:
         raise ConfigError(f"unknown category {category!r}; one of: {', '.join(known)}", key="CATEGORY")
     for heading, text in explain_category(ruleset, known[category], date, language):
-        out.print(f"[bold]{heading}[/bold]")
+        out.print(f"[bold]{escape(heading)}[/bold]")
         out.print(text, markup=False, soft_wrap=True)
         out.print()
 
