@@ -80,15 +80,18 @@ def compare(old: AuditRun, new: AuditRun) -> Comparison:
 
 def failing_since(run: AuditRun, history: list[AuditRun]) -> dict[tuple[str, str], dt.date]:
     """For each failing finding, the date of the earliest run of its unbroken failing streak."""
+    # Each past run's statuses once: looked up per failing finding, they were rebuilt for each one
+    # (36 monthly runs of 674 findings: 0.57 s; a national history's would have taken hours).
+    newest_first = [(past.as_of, _statuses(past)) for past in reversed(history)]
     since: dict[tuple[str, str], dt.date] = {}
     for key, status in _statuses(run).items():
         if status not in FAILING:
             continue
         first = run.as_of
-        for past in reversed(history):
-            if _statuses(past).get(key) not in FAILING:
+        for as_of, statuses in newest_first:
+            if statuses.get(key) not in FAILING:
                 break
-            first = past.as_of
+            first = as_of
         since[key] = first
     return since
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import random
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,11 +14,11 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from auditor.errors import ConfigError
-from auditor.history import compare, prepare
+from auditor.history import compare, failing_since, prepare
 from auditor.models import AuditRun, Scorecard, Status
 from auditor.pipeline import write_reports
 from auditor.report import FORMATS
-from auditor.report.context import ChangeKind
+from auditor.report.context import FAILING, ChangeKind
 from auditor.score import score_findings
 from auditor.waivers import load_waivers
 
@@ -300,3 +301,32 @@ def test_audit_reads_exceptions_next_to_sites_and_applies_gates(tmp_path: Path, 
     assert bad.code == 2
     assert "exceptions.yaml:3: exceptions[0].category: 'nosuch' is not a category" in bad.stderr
     assert not (tmp_path / "never").exists()
+
+
+def test_failing_since_is_the_start_of_each_unbroken_failing_streak() -> None:
+    first = sample_run()
+    draw = random.Random(2026)  # noqa: S311 (a fixed test pattern, not a secret)
+    # Twelve monthly runs; each finding fails three months in four, at random, so its streaks differ.
+    history = []
+    for month in range(12):
+        cards = []
+        for card in first.scorecards:
+            for finding in card.findings:
+                status = Status.OK if draw.random() < 0.25 else draw.choice(sorted(FAILING, key=str))
+                card = _set_status(card, finding.category, status)
+            cards.append(card)
+        history.append(dataclasses.replace(first, as_of=dt.date(2025, month + 1, 1), scorecards=tuple(cards)))
+    *past, run = history
+    found = failing_since(run, past)
+    for key, status in _statuses(run).items():
+        if status not in FAILING:
+            assert key not in found
+            continue
+        # Walk back month by month while the finding was failing.
+        start = run.as_of
+        for earlier in reversed(past):
+            if _statuses(earlier)[key] not in FAILING:
+                break
+            start = earlier.as_of
+        assert found[key] == start
+    assert len(set(found.values())) > 3  # streaks of several lengths were compared
