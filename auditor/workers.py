@@ -196,16 +196,15 @@ class Intake:
         return None
 
     def _grant(self) -> bool:
-        if self._grants == 0:
-            now = self._clock()
-            if now - self._since < INTAKE_TICK:
-                return False
+        now = self._clock()
+        if now - self._since >= INTAKE_TICK:
+            # Measured again each tick: what the last measure allowed and was not taken lapses.
             used = self._cpu()
             busy = (used - self._used) / (now - self._since)
             self._since, self._used = now, used
-            if busy < SPARE_CPU:
-                # As many more sites as the spare CPU would feed, if each costs what a running one does.
-                self._grants = max(1, int(self._running * (SPARE_CPU / max(busy, MIN_BUSY) - 1)))
+            # As many more sites as the spare CPU would feed, if each costs what a running one does.
+            spare = SPARE_CPU / max(busy, MIN_BUSY) - 1
+            self._grants = max(1, int(self._running * spare)) if busy < SPARE_CPU else 0
         if self._grants > 0:
             self._grants -= 1
             return True

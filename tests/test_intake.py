@@ -122,6 +122,21 @@ def test_room_is_measured_again_each_tick() -> None:
     assert asyncio.run(scenario()) == [1, 3, 0, 0, 2, 0]
 
 
+def test_what_a_measure_allowed_lapses_at_the_next_tick() -> None:
+    async def scenario() -> list[int]:
+        meter = _Meter()
+        intake = Intake(_shared(100), floor=1, clock=meter.clock, cpu=meter.cpu)
+        with ExitStack() as crawling:
+            counts = [len(await _taken_at_once(intake, 1, crawling))]  # the floor
+            meter.run(1.0, 0.1)  # room for 7 more: take only 2 of them now
+            counts.append(len(await _taken_at_once(intake, 2, crawling)))
+            meter.run(1.0, 0.9)  # busy now: the 5 left are not taken
+            counts.append(len(await _taken_at_once(intake, 100, crawling)))
+            return counts
+
+    assert asyncio.run(scenario()) == [1, 2, 0]
+
+
 def test_a_waiting_take_ends_once_another_process_took_the_last_group() -> None:
     async def scenario() -> tuple[tuple[Agency, ...] | None, float]:
         meter = _Meter()
