@@ -81,17 +81,17 @@ def partition(agencies: Sequence[Agency], workers: int, weight: Callable[[Agency
 
 
 def deal(
-    agencies: Sequence[Agency], workers: int, weight: Callable[[Agency], int], window: int
+    agencies: Sequence[Agency], workers: int, weight: Callable[[Agency], int], each: int
 ) -> tuple[list[list[Agency]], tuple[tuple[Agency, ...], ...]]:
-    """:func:`partition` of what the processes crawl at once; the rest left for whichever has room.
+    """:func:`partition` of what the processes start with; the rest left for whichever has room.
 
-    Each process crawls at most ``window`` sites at a time. The heaviest groups of connected agencies
-    are dealt in advance, up to ``window`` agencies a process; the others, heaviest first, are
-    taken one group at a time during the run (see :class:`SharedSites`). A registry that fits is
-    dealt exactly as :func:`partition` deals it, with nothing left over.
+    The heaviest groups of connected agencies are dealt in advance, up to ``each`` agencies a
+    process (the pipeline passes what fills a process's request slots); the others, heaviest first,
+    are taken one group at a time during the run (see :class:`SharedSites` and :class:`Intake`). A
+    registry that fits is dealt exactly as :func:`partition` deals it, with nothing left over.
     """
     ordered = _heaviest_first(agencies, weight)
-    room, dealt = max(1, workers) * window, 0
+    room, dealt = max(1, workers) * each, 0
     for count, group in enumerate(ordered):
         dealt += len(group)
         if dealt > room and count > 0:

@@ -74,7 +74,7 @@ def test_the_real_registry_splits_in_two_equal_halves() -> None:
     assert sorted(a.id for g in groups for a in g) == sorted(a.id for a in registry.agencies)
 
 
-def test_what_the_windows_cannot_hold_is_left_to_share_heaviest_first() -> None:
+def test_what_is_not_dealt_in_advance_is_left_to_share_heaviest_first() -> None:
     agencies = [
         make_agency("portal", "https://www.tinh.gov.vn/", "vbpq.tinh.gov.vn"),
         make_agency("docs", "https://vbpq.tinh.gov.vn/"),  # one host group with the portal
@@ -86,7 +86,7 @@ def test_what_the_windows_cannot_hold_is_left_to_share_heaviest_first() -> None:
         return weights[agency.id]
 
     groups, shared = deal(agencies, 2, weight, 3)
-    # Two windows of three: the heaviest six, dealt as partition deals them.
+    # Three a process: the heaviest six, dealt as partition deals them.
     dealt = [a for group in groups for a in group]
     assert sorted(a.id for a in dealt) == ["s06", "s07", "s08", "s09", "s10", "s11"]
     assert groups == partition(dealt, 2, weight)
@@ -98,7 +98,7 @@ def test_what_the_windows_cannot_hold_is_left_to_share_heaviest_first() -> None:
     assert deal(list(reversed(agencies)), 2, weight, 3) == (groups, shared)
     # A registry that fits is dealt exactly as partition deals it.
     assert deal(agencies, 2, weight, 7) == (partition(agencies, 2, weight), ())
-    # A host group larger than the windows is dealt all the same.
+    # A host group larger than a process's share is dealt all the same.
     assert deal(agencies[:2], 1, weight, 1) == (partition(agencies[:2], 1, weight), ())
 
 
