@@ -358,13 +358,17 @@ class Link:
         known = self._hash
         if known:
             return known
-        known = hash((self.url, self.text, self.title, self.image_alt, self.image_src, self.region))
+        known = hash(self._fields())
         object.__setattr__(self, "_hash", known)
         return known
 
     def __reduce__(self) -> tuple[type[Link], tuple[str, str, str, str, str, str]]:
         # Rebuilt from its fields, never with the hash: another process hashes strings differently.
-        return Link, (self.url, self.text, self.title, self.image_alt, self.image_src, self.region)
+        return Link, self._fields()
+
+    def _fields(self) -> tuple[str, str, str, str, str, str]:
+        """The init fields in order: what equality compares and a copy is made from."""
+        return (self.url, self.text, self.title, self.image_alt, self.image_src, self.region)
 
 
 @dataclass(frozen=True, slots=True)
