@@ -83,6 +83,31 @@ def test_placeholder_page_is_empty() -> None:
     assert facts.items == ()
 
 
+def test_placeholder_page_with_date_line_and_share_tools_is_empty() -> None:
+    facts = page(
+        '<h2>Quy hoạch xây dựng</h2><div class="content"><p>Ngày đăng: 12/03/2024 | Lượt xem: 1.204</p>'
+        "<p>Nội dung đang được cập nhật.</p><p>Chia sẻ Facebook | Zalo | In trang | Gửi email | Quay lại</p></div>"
+    )
+    assert facts.placeholder
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["Email: đang cập nhật", "Phó Giám đốc: Đang cập nhật", "Số fax: Chưa có thông tin"],
+)
+def test_a_field_still_to_come_does_not_make_a_page_with_content_empty(field: str) -> None:
+    # Contacts and leadership pages list a vacant post or a missing address as "đang cập nhật": the
+    # page is published, and saying it is empty would report the agency for what it has done.
+    rows = "".join(
+        f"<tr><td>Phòng {name}</td><td>Số 12 đường 16 tháng 4, TP Phan Rang</td><td>0259 38{n:02d} 123</td></tr>"
+        for n, name in enumerate(("Tổ chức cán bộ", "Kế hoạch tài chính", "Thanh tra", "Văn phòng Sở"))
+    )
+    facts = page(f"<h2>Danh bạ điện thoại</h2><table><tr><td>{field}</td></tr>{rows}</table>", title="Danh bạ")
+    assert facts.main_text_chars > 300
+    assert not facts.placeholder
+    assert not facts.not_found
+
+
 def test_soft_404_inside_layout_with_status_200() -> None:
     facts = page(
         '<div class="content"><h2>Thông báo</h2><p>Trang bạn yêu cầu không tồn tại hoặc đã bị xóa.</p></div>',

@@ -234,6 +234,13 @@ def _clean(text: str | None) -> str:
 # date's first look HEAD_SCAN_CHARS + 1; past this head the text is not read at all, and cleaned
 # up to MAIN_TEXT_DATE_CHARS only for a page whose date is not labelled near the top.
 CHECKED_CHARS = 3000
+# A soft 404 is a message page: a main text this long or longer is content, whatever it says.
+NOT_FOUND_MAX_CHARS = 2500
+# A placeholder ("Nội dung đang được cập nhật") is all a page says besides its heading. A page with
+# more text than this is content in which one field is still to come: a contacts page's "Email: đang
+# cập nhật", a vacant "Phó Giám đốc: đang cập nhật"; judging it empty would report as unpublished what
+# the agency has published.
+PLACEHOLDER_MAX_CHARS = 300
 MAIN_TEXT_HEAD = max(CHECKED_CHARS, HEAD_SCAN_CHARS + 1)
 MAIN_TEXT_DATE_CHARS = 20_000
 
@@ -940,10 +947,13 @@ def extract_page(
         items = [i for i in _items(main, url, as_of) if i.url not in (site_root, url)]
         main_raw = main.text(deep=True, separator=" ")
         main_text, main_chars = _clean_head(main_raw, MAIN_TEXT_HEAD)
-    # Folding is costly for long texts: only when one of the two checks below needs it.
-    folded_main = fold(main_text[:CHECKED_CHARS]) if main_chars < 2500 or not items else ""
-    not_found = status_code >= 400 or (main_chars < 2500 and _contains_any(f"{fold(title)} {folded_main}", _NOT_FOUND))
-    placeholder = not items and _contains_any(folded_main, _PLACEHOLDER)
+    message = main_chars < NOT_FOUND_MAX_CHARS
+    bare = not items and main_chars - len(anchor_text) < PLACEHOLDER_MAX_CHARS
+    # Folding is costly for long texts (an article's head took 7 % of extraction): only for a page
+    # short enough for one of the two checks below.
+    folded_main = fold(main_text[:CHECKED_CHARS]) if message or bare else ""
+    not_found = status_code >= 400 or (message and _contains_any(f"{fold(title)} {folded_main}", _NOT_FOUND))
+    placeholder = bare and _contains_any(folded_main, _PLACEHOLDER)
     if not items:
         script_dates = _script_dates(scripts, as_of)
         items = [Item(title="", url=url, date=d.value, date_signal="script") for d in script_dates]
