@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from auditor.extract.nesting import MAX_NESTING_WORK, bounded_nesting, nesting_work
+from auditor.extract.nesting import MAX_NESTING_WORK, bounded_nesting, cheap_to_parse, nesting_work
 from auditor.extract.page import MAX_TEXT_CHARS, extract_page
 from auditor.sample.portal import build_portal, default_sites_yaml, load_agencies
 
@@ -94,3 +94,14 @@ def test_a_page_with_a_deep_tail_keeps_what_comes_before_it() -> None:
         "https://so.gov.vn/", 200, (head + tail).encode(), content_type="text/html; charset=utf-8", as_of=AS_OF
     )
     assert [link.url for link in facts.links] == ["https://so.gov.vn/thu-tuc-hanh-chinh"]
+
+
+@pytest.mark.parametrize("unit", [*DEEP.values(), *FLAT.values(), "<p>Thủ tục hành chính</p>"])
+def test_bytes_are_told_cheap_to_parse_as_their_text_is(unit: str) -> None:
+    # A page that declares UTF-8 is parsed from its bytes, and only counted as bytes.
+    for html in (repeated(unit), repeated(unit, 100)):
+        cheap = cheap_to_parse(html)
+        assert cheap_to_parse(html.encode()) == cheap
+        assert not cheap or bounded_nesting(html) is html
+    assert cheap_to_parse(repeated(unit, 100))
+    assert not cheap_to_parse(repeated(unit).encode())  # the deep ones are then cut, the flat ones scanned

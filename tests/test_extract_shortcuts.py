@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import random
 import unicodedata
@@ -12,7 +13,7 @@ import pytest
 from auditor.extract import dates as dates_module
 from auditor.extract import page as page_module
 from auditor.extract.dates import HEAD_SCAN_CHARS, FoundDate, best_date, labelled_date_in_head
-from auditor.extract.decode import decode_html, decode_html_checked
+from auditor.extract.decode import decode_html, decode_html_checked, utf8_as_declared
 from auditor.extract.page import MAX_REGION_DEPTH, _clean, _clean_head, extract_page, is_attachment_url
 from auditor.sample.portal import build_portal, default_sites_yaml, load_agencies
 from auditor.textnorm import fold, fold_drop_d, nfc
@@ -238,8 +239,42 @@ def test_a_page_parsed_from_its_bytes_has_the_facts_of_its_text(monkeypatch: pyt
 
     from_bytes = facts()
     checked = page_module.decode_html_checked
+    monkeypatch.setattr(page_module, "utf8_as_declared", lambda body, kind: False)
     monkeypatch.setattr(page_module, "decode_html_checked", lambda body, kind: (checked(body, kind)[0], False))
     assert facts() == from_bytes
+
+
+# Bytes that are no UTF-8, where pages carry them: in text, a title, an attribute, a link's text,
+# cut short before a tag, and a lone continuation byte.
+BAD_UTF8 = (
+    b'<html><head><meta charset="utf-8"><title>L\xe3nh \xc4\x91\xe1\xba\xa1o S\xe1\xbb</title></head><body>'
+    b'<div class="menu\xff"><a href="/tin/\xe1\xba.html" title="Th\xf4ng b\xe1o">Tin t\xe1\xbb\xa9c \x80</a></div>'
+    b"<h1>Th\xc3\xb4ng b\xc3\xa1o \xe1\xba</h1><p>Ng\xc3\xa0y \xc4\x91\xc4\x83ng: 03/07/2026 \xed\xa0\x80</p>"
+    b"<ul><li><a href='/a/1.html'>M\xe1\xbb\x99t \xc0</a> (01/07/2026)</li>"
+    b"<li><a href='/a/2.html'>Hai</a> 02/07/2026</li></ul>"
+    b"</body></html>"
+)
+
+
+@pytest.mark.parametrize("content_type", ["text/html; charset=utf-8", "text/html", "text/html; charset=UTF8"])
+def test_a_page_declaring_utf8_with_bad_bytes_has_the_facts_of_its_decoded_text(content_type: str) -> None:
+    # Parsed from its bytes, which lexbor reads as UTF-8, replacing what is not as decoding does.
+    facts = extract_page("https://a.gov.vn/tin/1.html", 200, BAD_UTF8, content_type=content_type, as_of=AS_OF)
+    replaced = BAD_UTF8.decode("utf-8", errors="replace").encode("utf-8")
+    assert facts == extract_page("https://a.gov.vn/tin/1.html", 200, replaced, content_type=content_type, as_of=AS_OF)
+    assert "\ufffd" in facts.title
+    assert [item.date for item in facts.items] == [dt.date(2026, 7, 1), dt.date(2026, 7, 2)]
+
+
+def test_only_a_body_declared_utf8_without_a_byte_order_mark_is_read_undecoded() -> None:
+    meta = b'<html><head><meta charset="utf-8">'
+    assert utf8_as_declared(meta, "text/html")
+    assert utf8_as_declared(b"<p>x</p>", "text/html; charset=utf-8")
+    assert utf8_as_declared(meta, "text/html; charset=nonsense")  # an unknown name is no declaration
+    assert not utf8_as_declared(meta, "text/html; charset=iso-8859-1")  # the header comes first
+    assert not utf8_as_declared(b"<p>x</p>", "text/html")  # nothing declared: UTF-8 or Windows-1258
+    assert not utf8_as_declared(codecs.BOM_UTF8 + meta, "text/html; charset=utf-8")
+    assert not utf8_as_declared(b'<meta charset="windows-1258">', "text/html")
 
 
 def list_page(items: list[str]) -> bytes:

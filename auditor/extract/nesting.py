@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 
-__all__ = ["MAX_NESTING_WORK", "bounded_nesting", "nesting_work"]
+__all__ = ["MAX_NESTING_WORK", "bounded_nesting", "cheap_to_parse", "nesting_work"]
 
 # lexbor's tree builder looks down the stack of open elements on many start tags (the HTML
 # standard's "has a p element in button scope" on every <div>, <p>, <ul>...), so a parse costs
@@ -62,17 +62,26 @@ def nesting_work(html: str, limit: int = MAX_NESTING_WORK) -> tuple[int, int | N
     return work, None
 
 
+def cheap_to_parse(markup: str | bytes) -> bool:
+    """Whether ``markup`` cannot cost more than MAX_NESTING_WORK to parse, told by counting alone.
+
+    n tags that are no end tags cost at most n²/2, and there are no more of them than "<" characters
+    (one count where two took 82 µs of a 54 KB page). Bytes count as their UTF-8 text does: "<" is
+    never part of a longer sequence.
+    """
+    opened = markup.count("<") if isinstance(markup, str) else markup.count(b"<")
+    if opened * opened // 2 <= MAX_NESTING_WORK:
+        return True
+    starts = opened - (markup.count("</") if isinstance(markup, str) else markup.count(b"</"))
+    return starts * starts // 2 <= MAX_NESTING_WORK
+
+
 def bounded_nesting(html: str) -> str:
     """``html`` as it is, or cut before the start tag where parsing it would cost more than MAX_NESTING_WORK.
 
-    Counting first keeps this free for nearly every page: n tags that are no end tags cost at most n²/2,
-    and there are no more of them than "<" characters (one count where two took 82 µs of a 54 KB page).
+    Counting first (:func:`cheap_to_parse`) keeps this free for nearly every page.
     """
-    opened = html.count("<")
-    if opened * opened // 2 <= MAX_NESTING_WORK:
-        return html
-    starts = opened - html.count("</")
-    if starts * starts // 2 <= MAX_NESTING_WORK:
+    if cheap_to_parse(html):
         return html
     _, cut = nesting_work(html)
     return html if cut is None else html[:cut]
