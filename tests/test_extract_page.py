@@ -108,6 +108,19 @@ def test_a_field_still_to_come_does_not_make_a_page_with_content_empty(field: st
     assert not facts.not_found
 
 
+@pytest.mark.parametrize("wrapper", ["{}", "<svg><g></g>{}</svg>", "<noscript><div>{}</div></noscript>"])
+def test_a_list_a_script_fills_is_read_wherever_the_script_sits(wrapper: str) -> None:
+    # Scripts are removed with what holds them (an <svg>, a <noscript>): their text is read first.
+    script = (
+        "<script>addItem('Kế hoạch','/a/1.aspx','10/10/2026'); addItem('Báo cáo','/a/2.aspx','09/09/2026');</script>"
+    )
+    facts = page("<h2>Công khai ngân sách</h2><div class='list'>" + wrapper.format(script) + "</div>")
+    assert sorted(item.date for item in facts.items if item.date_signal == "script") == [
+        dt.date(2026, 9, 9),
+        dt.date(2026, 10, 10),
+    ]
+
+
 def test_soft_404_inside_layout_with_status_200() -> None:
     facts = page(
         '<div class="content"><h2>Thông báo</h2><p>Trang bạn yêu cầu không tồn tại hoặc đã bị xóa.</p></div>',

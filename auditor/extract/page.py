@@ -284,11 +284,19 @@ def _sectioned(node: LexborNode) -> bool:
 
 def _region_of_attrs(node: LexborNode, names: str) -> str | None:
     """The region an element opens, from its tag or its class and id words (`names`)."""
-    region = _REGION_TAGS.get(node.tag or "")
+    tag = node.tag or ""
+    region = _REGION_TAGS.get(tag)
     if region:
-        if node.tag in ("header", "footer") and _sectioned(node):
+        if tag in ("header", "footer") and _sectioned(node):
             return None
         return region
+    return _region_of_names(names)
+
+
+# A site's class and id names are the same on every page of it: each is read once.
+@lru_cache(maxsize=4096)
+def _region_of_names(names: str) -> str | None:
+    """The region that class and id words (`names`) name, if any."""
     for name in names.lower().split():
         hit = _REGION_CLASSES.get(name)
         if hit:
@@ -697,8 +705,13 @@ def _under_root(node: LexborNode, under: dict[int, bool]) -> bool:
     return found
 
 
-def _drop(tree: LexborHTMLParser, roots: dict[int, str]) -> None:
-    for node in list(tree.css("header, nav, footer, aside, [class], [id]")):
+def _drop(elements: list[tuple[LexborNode, str]], roots: dict[int, str]) -> None:
+    """Remove the region roots from the tree, found among the page's named elements instead of by another query.
+
+    A root that went with an element removed before (a breadcrumb, an <svg>) is detached already, and
+    removing it again does nothing: selectolax detaches nodes and frees them only with the tree.
+    """
+    for node, _ in elements:
         if node.mem_id in roots:
             node.decompose()
 
@@ -926,8 +939,10 @@ def extract_page(
     breadcrumb_node = crumb_nodes[0] if crumb_nodes else None
     breadcrumb = _crumbs(breadcrumb_node)
     meta_date = _meta_date(tree, as_of)
-    scripts = [s.text() for s in tree.css("script") if not s.attributes.get("src")]
-    for node in tree.css("script, style, noscript, template, iframe, svg"):
+    doomed = tree.css("script, style, noscript, template, iframe, svg")
+    # Every script's text is read before anything is removed: a script inside an <svg> goes with it.
+    scripts = [s.text() for s in doomed if s.tag == "script" and not s.attributes.get("src")]
+    for node in doomed:
         node.decompose()
     anchor = _anchor_heading(tree, roots, breadcrumb)
     anchor_text = _clean(anchor.text(deep=True, separator=" ")) if anchor is not None else ""
@@ -940,7 +955,7 @@ def extract_page(
     ):
         # Crumbs are navigation; as list items they would pass "Trang chủ" off as an entry.
         breadcrumb_node.decompose()
-    _drop(tree, roots)
+    _drop(elements, roots)
     main = content if content is not None else tree.body
     headings: tuple[str, ...] = ()
     items: list[Item] = []
