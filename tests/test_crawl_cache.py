@@ -11,8 +11,11 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from auditor.config import load_registry, load_rules
-from auditor.crawl.cache import DATABASE, HttpCache
+from auditor.crawl import cache as cache_module
+from auditor.crawl.cache import DATABASE, CachedResponse, HttpCache
 from auditor.demo import sample_target
 from auditor.models import AuditRun
 from auditor.pipeline import FETCH_STATS_FILE, AuditOptions, audit, default_settings
@@ -113,3 +116,37 @@ def test_cache_entries_round_trip_and_damaged_ones_are_ignored(tmp_path: Path) -
     damaged.begin()
     assert not damaged.resuming
     assert damaged.entry_count() == 0
+
+
+def test_a_body_is_compressed_unless_its_url_had_it_and_kept_once_whatever_urls_share_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compressed: list[bytes] = []
+    compress = cache_module._compress_body
+    monkeypatch.setattr(cache_module, "_compress_body", lambda body: compressed.append(body) or compress(body))
+    cache = HttpCache(tmp_path, "run")
+    cache.begin()
+    body = b"<html>" + b"Trang chu " * 100 + b"</html>"
+
+    def store(url: str, previous: CachedResponse | None = None, data: bytes = body) -> CachedResponse:
+        kind = "text/html"
+        return cache.store(url, status_code=200, content_type=kind, last_modified=None, etag=None, location="",
+                           body=data, truncated=False, previous=previous)  # fmt: skip
+
+    home = store("https://a.gov.vn/")
+    cache.flush()
+    # Fetched again in full (no validators): the URL's entry points to the same bytes.
+    again = store("https://a.gov.vn/", previous=cache.lookup("https://a.gov.vn/"))
+    assert again.body_sha256 == home.body_sha256
+    assert len(compressed) == 1
+    # Changed: compressed.
+    changed = store("https://a.gov.vn/", previous=again, data=body + b"<p>moi</p>")
+    assert len(compressed) == 2
+    # The same bytes under another URL: compressed again, and stored once.
+    alias = store("https://a.gov.vn/index.aspx")
+    cache.flush()
+    assert len(compressed) == 3
+    assert cache.body(alias) == body == cache.body(home)
+    assert cache.body(changed) == body + b"<p>moi</p>"
+    count = cache._db().execute("SELECT count(*) FROM bodies").fetchone()[0]
+    assert count == 2

@@ -333,13 +333,20 @@ class HttpCache:
         location: str,
         body: bytes,
         truncated: bool,
+        previous: CachedResponse | None = None,
     ) -> CachedResponse:
-        """Keep a response: the body (unless already stored) and the entry, written with the next batch."""
+        """Keep a response: the body (unless stored for ``previous``, the URL's entry before) and the entry.
+
+        Both are written with the next batch. A body the URL had before is stored already; any other
+        is compressed, even if another URL stored the same bytes (INSERT OR IGNORE keeps one copy):
+        asking the database first cost every page of a first audit a query (0.7 % of its CPU) to
+        save a compression on the few pages that repeat another's body.
+        """
         sha = body_sha256(body) if body else None
         entry = CachedResponse(
             url, status_code, content_type, last_modified, etag, location, sha, truncated, self.token
         )
-        if sha is not None and sha not in self._bodies and not self._has_body(sha):
+        if sha is not None and sha not in self._bodies and (previous is None or previous.body_sha256 != sha):
             self._bodies[sha] = _compress_body(body)
         self._stored[url] = entry
         ahead = self._ahead_of(url)
@@ -349,12 +356,6 @@ class HttpCache:
         if len(self._stored) >= STORE_BATCH:
             self.flush()
         return entry
-
-    def _has_body(self, sha: str) -> bool:
-        try:
-            return self._db().execute("SELECT 1 FROM bodies WHERE sha256 = ?", (sha,)).fetchone() is not None
-        except sqlite3.Error:
-            return False  # compressed and written again: INSERT OR IGNORE keeps one
 
     def touch(self, entry: CachedResponse) -> CachedResponse:
         """Record that this run saw ``entry`` (after a 304): a resumed run may replay it."""

@@ -736,6 +736,7 @@ class Fetcher:
                 location=location,
                 body=body,
                 truncated=truncated,
+                previous=cached,
             ).body_sha256
         if redirect:
             return FetchResult(url=url, final_url=url, status_code=status, detail=location)
