@@ -84,6 +84,21 @@ def test_links_come_back_whatever_characters_they_hold(tmp_path: Path, label: st
     assert again.hits == 2
 
 
+@pytest.mark.parametrize("label", ["Mục", "Mục\x1fcon", "Mục\x1econ"])
+def test_a_menu_comes_back_on_every_page_whatever_it_holds(tmp_path: Path, label: str) -> None:
+    # A run is worked out once per process for the menu's links; one whose text holds a separator
+    # is no run, and is stored with each page instead.
+    menu = tuple(Link(f"{URL}/muc-{i}", f"{label} {i}", region="nav") for i in range(MIN_RUN + 2))
+    pages = {f"{URL}/{n}": PageFacts(f"{URL}/{n}", 200, links=(*menu, Link(f"{URL}/tin-{n}"))) for n in range(3)}
+    cache = FactsCache(tmp_path / DB, parse=lambda url, *args, **kwargs: pages[url])
+    assert [_extract(cache, url.encode(), url) for url in pages] == list(pages.values())
+    cache.close()
+    again = FactsCache(tmp_path / DB, parse=lambda *args, **kwargs: pytest.fail("parsed again"))
+    assert [_extract(again, url.encode(), url) for url in pages] == list(pages.values())
+    with sqlite3.connect(tmp_path / DB) as db:
+        assert db.execute("SELECT count(*) FROM runs").fetchone()[0] == (label == "Mục")
+
+
 def _site_page(number: int, chrome: str = "") -> bytes:
     """A page of one site: the same menu, side box and footer on every page, its own list in between."""
     menu = "".join(f'<li><a href="/muc-{i}">Mục {i}{chrome}</a></li>' for i in range(8))
