@@ -43,6 +43,17 @@ def test_fold_drops_every_combining_mark() -> None:
         assert fold_drop_d(text) == reference_fold(text, ""), repr(text)
 
 
+def test_clean_drops_controls_and_collapses_blanks_in_any_order_they_come() -> None:
+    controls = "\x00\x01\x08\x0e\x1b\x7f"
+    blanks = " \t\n\r\x0b\x0c\x1c\x1f\xa0\u2028\u3000"
+    rnd = random.Random(11)  # noqa: S311 - reproducible test data, not secrets
+    for _ in range(3000):
+        raw = "".join(rnd.choice([*controls, *blanks, "a", "ệ", "e\u0302\u0301", "&amp;", "\u200b"]) for _ in range(12))
+        # Spelled out: entities and NFC, controls dropped, then the words one space apart.
+        spelled = " ".join("".join(ch for ch in nfc(raw) if ch not in controls).split())
+        assert _clean(raw) == spelled, repr(raw)
+
+
 @pytest.mark.parametrize("chars", [5, 300])
 def test_clean_head_is_the_start_and_length_up_to_its_end_of_the_cleaned_text(chars: int) -> None:
     for raw in random_texts(300, 60):

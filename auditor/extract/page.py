@@ -223,11 +223,14 @@ def _clean(text: str | None) -> str:
     """Entities decoded, NFC, control characters dropped, whitespace collapsed."""
     if not text:
         return ""  # most links have no title
-    text = nfc(text)
-    if _CONTROLS.search(text):
-        text = _CONTROLS.sub("", text)
     # str.split() and the regex \s agree on whitespace; split and join is several times faster.
-    return " ".join(text.split())
+    cleaned = " ".join(nfc(text).split())
+    # Once blanks are single spaces, a text without controls is printable (isprintable: 1 µs for what
+    # the search took 7). Dropping controls after collapsing, then collapsing again, keeps the same
+    # words: "a \x01 b" is "a b" either way.
+    if not cleaned.isprintable() and _CONTROLS.search(cleaned):
+        cleaned = " ".join(_CONTROLS.sub("", cleaned).split())
+    return cleaned
 
 
 # The not-found and placeholder checks read the first CHECKED_CHARS of the main text, the
