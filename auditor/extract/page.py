@@ -192,6 +192,12 @@ for _region_name, _names in {
 _BREADCRUMB = re.compile(r"breadcrumb|duong-?dan|navpath|nav-path|crumb", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
+def _names_breadcrumb(names: str) -> bool:
+    """Whether class and id words (`names`) name a breadcrumb; asked of every named element of every page."""
+    return _BREADCRUMB.search(names) is not None
+
+
 def is_attachment_url(url: str) -> bool:
     """Whether the URL's path, unescaped, names a document (.pdf, .docx, .zip…)."""
     scheme, sep, rest = url.partition("://")
@@ -936,7 +942,7 @@ def extract_page(
     # Text lengths of the untouched tree, shared by the region and link passes.
     lengths: dict[int, int] = {}
     elements = _named_elements(tree)
-    crumb_nodes = [node for node, names in elements if _BREADCRUMB.search(names)]
+    crumb_nodes = [node for node, names in elements if _names_breadcrumb(names)]
     roots = _region_roots(tree, elements, crumb_nodes, lengths)
     links = _links(root, url, roots, lengths) if root is not None else []
     breadcrumb_node = crumb_nodes[0] if crumb_nodes else None
