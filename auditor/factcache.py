@@ -160,7 +160,7 @@ def _encode_links(links: tuple[Link, ...], runs: dict[bytes, tuple[str, tuple[Li
     segments: list[_Segment] = []
     for chrome, stretch in itertools.groupby(links, key=lambda link: link.region in _CHROME):
         group = tuple(stretch)
-        run = _run(group) if chrome and len(group) >= MIN_RUN else None
+        run = _as_run(group) if chrome and len(group) >= MIN_RUN else None
         if run is None:
             segments.append(_join(group))
             continue
@@ -170,7 +170,7 @@ def _encode_links(links: tuple[Link, ...], runs: dict[bytes, tuple[str, tuple[Li
     return tuple(segments)
 
 
-def _run(group: tuple[Link, ...]) -> tuple[str, bytes] | None:
+def _as_run(group: tuple[Link, ...]) -> tuple[str, bytes] | None:
     """A stretch of menu, side-box or footer links as a run: its stored form and digest; None if it cannot be one."""
     run = _STORED_RUNS.get(group)
     if run is None:

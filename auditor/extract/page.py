@@ -231,9 +231,10 @@ def _clean(text: str | None) -> str:
         return ""  # most links have no title
     # str.split() and the regex \s agree on whitespace; split and join is several times faster.
     cleaned = " ".join(nfc(text).split())
-    # Once blanks are single spaces, a text without controls is printable (isprintable: 1 µs for what
-    # the search took 7). Dropping controls after collapsing, then collapsing again, keeps the same
-    # words: "a \x01 b" is "a b" either way.
+    # Once blanks are single spaces, a text without controls is printable: a method call instead of a
+    # regex search for each of a page's many short texts (links, titles), 20 µs instead of 33 for a
+    # main text's 4,000-character head. Dropping controls after collapsing, then collapsing again,
+    # keeps the same words: "a \x01 b" is "a b" either way.
     if not cleaned.isprintable() and _CONTROLS.search(cleaned):
         cleaned = " ".join(_CONTROLS.sub("", cleaned).split())
     return cleaned
@@ -243,6 +244,8 @@ def _clean(text: str | None) -> str:
 # date's first look HEAD_SCAN_CHARS + 1; past this head the text is not read at all, and cleaned
 # up to MAIN_TEXT_DATE_CHARS only for a page whose date is not labelled near the top.
 CHECKED_CHARS = 3000
+MAIN_TEXT_HEAD = max(CHECKED_CHARS, HEAD_SCAN_CHARS + 1)
+MAIN_TEXT_DATE_CHARS = 20_000
 # A soft 404 is a message page: a main text this long or longer is content, whatever it says.
 NOT_FOUND_MAX_CHARS = 2500
 # A placeholder ("Nội dung đang được cập nhật") is all a page says besides its heading. A page with
@@ -250,8 +253,6 @@ NOT_FOUND_MAX_CHARS = 2500
 # cập nhật", a vacant "Phó Giám đốc: đang cập nhật"; judging it empty would report as unpublished what
 # the agency has published.
 PLACEHOLDER_MAX_CHARS = 300
-MAIN_TEXT_HEAD = max(CHECKED_CHARS, HEAD_SCAN_CHARS + 1)
-MAIN_TEXT_DATE_CHARS = 20_000
 
 
 def _clean_head(raw: str, chars: int) -> tuple[str, int]:
