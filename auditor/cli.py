@@ -29,7 +29,6 @@ from .report import DEFAULT_FORMATS, FORMATS
 from .report.context import ChangeKind, Comparison, ReportContext, Waiver
 from .report.i18n import explain, status_name, t
 from .report.load import load_results, load_waivers_of
-from .rulecases import load_cases, recognised
 from .shard import merge_runs, parse_shard, select_shard
 from .waivers import EXCEPTIONS_FILE, load_waivers
 from .workers import MAX_DEFAULT_WORKERS, default_workers
@@ -689,6 +688,8 @@ def rules_explain(
 @rules_app.command("test")
 def rules_test(rules: RulesOpt = None, verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
     """Run every recognition case in rules/cases/: exit 1 if any fails."""
+    from .rulecases import load_cases, recognised  # extracts pages: the crawl's modules, which audits load later
+
     rules_dir = _rules_dir(rules)
     ruleset = load_rules(rules_dir)
     recogniser = Recogniser(ruleset.categories)

@@ -20,7 +20,7 @@ from typing import NoReturn
 # Commands that audit, in worker processes unless told --workers 1.
 _AUDITING = frozenset({"audit", "demo"})
 # What a worker imports while the command starts: the modules of its share of the audit.
-_WORKER_MODULES = ("auditor.pipeline",)
+_WORKER_MODULES = ("auditor.pipeline", "auditor.siteaudit")
 # --workers allows no more (see auditor.cli).
 _MAX_WORKERS = 64
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import json
 import os
@@ -12,23 +11,21 @@ import tempfile
 from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from . import __version__
 from .crawl import defaults
 from .crawl.cache import HttpCache
-from .crawl.fetcher import Fetcher, FetchStats
+from .crawl.stats import FetchStats
 from .errors import OutputError
-from .evaluate.recognise import Recogniser
-from .evaluate.verdict import SiteCrawl, judge_site
-from .factcache import FactsCache
 from .history import prepare
-from .models import Agency, AuditRun, CrawlSettings, Registry, RuleSet, Scorecard, SiteStatus
+from .models import Agency, AuditRun, CrawlSettings, Registry, RuleSet, Scorecard
 from .report import FORMATS, ReportContext
 from .report.context import Waiver
-from .score import score_findings
-from .sitecrawl import CrawlObserver, FactsLookup, PageExtractor, crawl_site, parse_page
-from .workers import Intake, SharedSites, Workers, deal, discard_prestarted, partition, worker_sender
+from .workers import SharedSites, Workers, deal, discard_prestarted, partition, sites_filling_slots
+
+if TYPE_CHECKING:
+    from .siteaudit import Share
 
 __all__ = [
     "FETCH_STATS_FILE",
@@ -42,10 +39,16 @@ __all__ = [
 ]
 
 
-class AuditObserver(CrawlObserver, Protocol):
-    """Progress of a whole audit; the CLI draws it, tests may count it."""
+class AuditObserver(Protocol):
+    """Progress of a whole audit; the CLI draws it, tests may count it.
+
+    Also a :class:`auditor.sitecrawl.CrawlObserver` (``page_done``), spelled out here rather than
+    inherited: this module must not import the crawl (see :mod:`auditor.siteaudit`).
+    """
 
     def site_started(self, agency: Agency) -> None: ...
+
+    def page_done(self, agency: Agency, pages: int, queued: int, errors: int) -> None: ...
 
     def site_finished(self, scorecard: Scorecard) -> None: ...
 
@@ -65,17 +68,6 @@ class AuditOptions:
     # Processes crawling at once (agencies sharing a host stay in one); 1 runs in this process.
     workers: int = 1
 
-
-# Sites crawled at once, per request allowed in flight: enough to keep every request slot busy while
-# each site waits out its politeness delay, few enough that a national registry's thousands of sites
-# do not all hold their crawl state and connections at once.
-SITES_PER_REQUEST_SLOT = 4
-
-# Characters of an exception's message kept in a site's detail (it may quote web content).
-MAX_ERROR_TEXT = 300
-
-# Extracted facts, in the HTTP cache's folder (see ``auditor.factcache``).
-FACTS_FILE = "facts.sqlite3"
 
 # Written into the cache folder after each run: what the crawl cost per agency (requests, full
 # bodies, 304s, replays) and how many pages were parsed or had their facts reused. Not in
@@ -102,139 +94,12 @@ def default_settings(**overrides: object) -> CrawlSettings:
     return replace(settings, **overrides)  # type: ignore[arg-type]
 
 
-async def _audit_agency(
-    agency: Agency,
-    rules: RuleSet,
-    recogniser: Recogniser,
-    fetcher: Fetcher,
-    options: AuditOptions,
-    observer: AuditObserver | None,
-    facts: FactsCache | None,
-) -> Scorecard:
-    if observer is not None:
-        observer.site_started(agency)
-    obligations = rules.obligations(agency, options.as_of)
-    extract: PageExtractor = facts.extract if facts is not None else parse_page
-    known: FactsLookup | None = facts.known if facts is not None else None
-    try:
-        matches = facts.matches_of(agency, recogniser) if facts is not None else None
-        matcher = matches or recogniser
-        crawl = await crawl_site(
-            agency, obligations, matcher, fetcher, options.settings, options.as_of, observer, extract, known
-        )
-        if facts is not None and matches is not None:
-            facts.keep_matches(agency, matches)
-        findings = judge_site(obligations, crawl, options.as_of)
-    except Exception as exc:  # a site the auditor fails on is data, never the end of the run
-        crawl = SiteCrawl(SiteStatus.AUDIT_ERROR, _internal_error(exc), {}, (), False)
-        findings = judge_site(obligations, crawl, options.as_of)
-    score, scored = score_findings(findings)
-    pages = sum(1 for p in crawl.pages.values() if not p.robots_blocked)
-    scorecard = Scorecard(agency, crawl.site_status, crawl.site_detail, findings, score, scored, pages)
-    if observer is not None:
-        observer.site_finished(scorecard)
-    return scorecard
-
-
-def _internal_error(exc: Exception) -> str:
-    """What the report says of an exception that ended one site's audit: enough to file the bug."""
-    where = exc.__traceback__
-    while where is not None and where.tb_next is not None:
-        where = where.tb_next
-    place = f" at {Path(where.tb_frame.f_code.co_filename).name}:{where.tb_lineno}" if where is not None else ""
-    return f"internal error{place}: {type(exc).__name__}: {str(exc)[:MAX_ERROR_TEXT]}"
-
-
-@dataclass(frozen=True)
-class _Share:
-    """What one process's part of the audit produced, and what it cost."""
-
-    scorecards: list[Scorecard]
-    stats: dict[str, FetchStats]
-    parsed: int = 0  # pages parsed
-    reused: int = 0  # pages whose facts came from the cache
-
-
-async def _audit_agencies(
-    agencies: Sequence[Agency],
-    rules: RuleSet,
-    options: AuditOptions,
-    observer: AuditObserver | None,
-    cache: HttpCache | None,
-    shared: SharedSites | None = None,
-) -> _Share:
-    """Every agency given, concurrently, over one client, then what it takes of ``shared``; the scorecards and costs.
-
-    At most ``window`` sites are crawled at once. The agencies given hold the first turns; the other
-    turns take the next group of ``shared`` whenever this process has room for it (see Intake), so
-    the processes finish together however the sites and the processes' speeds differ.
-    """
-    recogniser = Recogniser(rules.categories)
-    fetcher = Fetcher(options.settings, resolve=options.resolve, plain_http=options.plain_http, cache=cache)
-    facts = FactsCache(cache.root / FACTS_FILE) if cache is not None else None
-    window = _window(options.settings)
-    active = asyncio.Semaphore(window)  # first come, first served: the agencies given go first
-    intake = Intake(shared, _floor(options.settings)) if shared is not None else None
-
-    async def in_turn(agency: Agency) -> list[Scorecard]:
-        async with active:
-            with intake.crawling() if intake is not None else contextlib.nullcontext():
-                return [await _audit_agency(agency, rules, recogniser, fetcher, options, observer, facts)]
-
-    async def taking(intake: Intake) -> list[Scorecard]:
-        taken: list[Scorecard] = []
-        while True:
-            async with active:
-                group = await intake.take()
-                if group is None:
-                    return taken
-                with intake.crawling():
-                    # Agencies sharing a host, one after another: their politeness limits are one.
-                    for agency in group:
-                        taken.append(await _audit_agency(agency, rules, recogniser, fetcher, options, observer, facts))
-
-    takers = [taking(intake) for _ in range(window)] if intake is not None else []
-    try:
-        done = await asyncio.gather(*(in_turn(a) for a in agencies), *takers)
-        scorecards = [card for cards in done for card in cards]
-    finally:
-        await fetcher.aclose()
-        if facts is not None:
-            facts.close()
-        if cache is not None:
-            cache.flush()
-    if facts is None:
-        return _Share(list(scorecards), fetcher.stats)
-    return _Share(list(scorecards), fetcher.stats, facts.misses, facts.hits)
-
-
-def _audit_group(
-    group: tuple[Agency, ...],
-    rules: RuleSet,
-    options: AuditOptions,
-    cache: HttpCache | None,
-    shared: SharedSites | None = None,
-) -> _Share:
-    """One worker process's share of the audit (see ``auditor.workers``)."""
-    return asyncio.run(_audit_agencies(group, rules, options, worker_sender(), cache, shared))
-
-
-def _window(settings: CrawlSettings) -> int:
-    """Sites one process crawls at once (see SITES_PER_REQUEST_SLOT)."""
-    return SITES_PER_REQUEST_SLOT * settings.global_concurrency
-
-
-def _floor(settings: CrawlSettings) -> int:
-    """Sites that fill one process's request slots when none waits: what it starts with (see Intake)."""
-    return -(-settings.global_concurrency // settings.per_host_concurrency)
-
-
 def _conclude(
     registry: Registry,
     rules: RuleSet,
     options: AuditOptions,
     cache: HttpCache | None,
-    shares: Sequence[_Share],
+    shares: Sequence[Share],
 ) -> AuditRun:
     stats: dict[str, FetchStats] = {}
     for share in shares:
@@ -259,9 +124,28 @@ async def audit(
     registry: Registry, rules: RuleSet, options: AuditOptions, observer: AuditObserver | None = None
 ) -> AuditRun:
     """Audit every agency of the registry concurrently in this process; a failing site is data, never an exception."""
+    from .siteaudit import audit_agencies
+
     cache = _open_cache(registry, rules, options)
-    share = await _audit_agencies(registry.agencies, rules, options, observer, cache)
+    share = await audit_agencies(registry.agencies, rules, options, observer, cache)
     return _conclude(registry, rules, options, cache, [share])
+
+
+def _audit_group(
+    group: tuple[Agency, ...],
+    rules: RuleSet,
+    options: AuditOptions,
+    cache: HttpCache | None,
+    shared: SharedSites | None = None,
+) -> Share:
+    """One worker process's share of the audit (:func:`auditor.siteaudit.audit_group`), named from here.
+
+    A job is sent to a worker by its module and name: naming the function in this module spares the
+    parent importing the crawl just to hand the job over.
+    """
+    from .siteaudit import audit_group
+
+    return audit_group(group, rules, options, cache, shared)
 
 
 def audit_in_workers(
@@ -285,12 +169,16 @@ def audit_in_workers(
     share_options = replace(options, settings=replace(options.settings, global_concurrency=per_worker))
     # Each process starts with the sites that fill its request slots; the others go to whichever
     # process has a turn free and the CPU to crawl one more (see auditor.workers.deal and Intake).
-    groups, shared = deal(registry.agencies, processes, weight, _floor(share_options.settings))
+    groups, shared = deal(registry.agencies, processes, weight, sites_filling_slots(share_options.settings))
 
-    async def everywhere() -> list[_Share]:
+    async def everywhere() -> list[Share]:
         # This process audits the first group itself while the workers audit the others.
         async with Workers(_audit_group, groups[1:], (rules, share_options, cache), observer, shared) as workers:
-            here = await _audit_agencies(groups[0], rules, share_options, observer, cache, workers.shared)
+            # Imported once the workers have their shares: they crawl while this process loads the
+            # crawl (see auditor.siteaudit). Before, they waited for it, a quarter of a second each run.
+            from .siteaudit import audit_agencies
+
+            here = await audit_agencies(groups[0], rules, share_options, observer, cache, workers.shared)
             return [here, *await workers.results()]
 
     shares = asyncio.run(everywhere())

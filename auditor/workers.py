@@ -18,7 +18,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from . import gctune
 from .hostgroups import host_groups
-from .models import Agency, Scorecard
+from .models import Agency, CrawlSettings, Scorecard
 
 __all__ = [
     "EventSender",
@@ -31,6 +31,7 @@ __all__ = [
     "discard_prestarted",
     "partition",
     "prestart",
+    "sites_filling_slots",
     "worker_sender",
 ]
 
@@ -68,6 +69,11 @@ def default_workers() -> int:
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
     return max(1, min(cores, MAX_DEFAULT_WORKERS))
+
+
+def sites_filling_slots(settings: CrawlSettings) -> int:
+    """Sites that fill one process's request slots when none waits: what it starts with (see Intake)."""
+    return -(-settings.global_concurrency // settings.per_host_concurrency)
 
 
 def partition(agencies: Sequence[Agency], workers: int, weight: Callable[[Agency], int]) -> list[list[Agency]]:

@@ -40,8 +40,21 @@ def test_a_worker_s_share_of_the_code_loads_no_terminal_code() -> None:
     import sys
 
     probe = (
-        "import sys, auditor.pipeline, auditor.workers, httpx; httpx.Request('GET', 'http://example.gov.vn/');"
+        "import sys, auditor.pipeline, auditor.siteaudit, auditor.workers, httpx;"
+        " httpx.Request('GET', 'http://example.gov.vn/');"
         " print(sorted(m for m in ('auditor.cli', 'typer', 'rich', 'click', 'httpx._main') if sys.modules.get(m)))"
     )
+    imported = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert imported.stdout.strip() == "[]"
+
+
+def test_the_command_hands_out_the_workers_shares_before_it_loads_the_crawl() -> None:
+    # The parent reads its arguments, registry and rules and deals the sites with the CLI and the
+    # pipeline loaded; the crawl (aiohttp, httpx, the extractors) comes after, while the workers crawl.
+    import subprocess
+    import sys
+
+    crawl = ("aiohttp", "httpx", "selectolax", "auditor.siteaudit", "auditor.crawl.fetcher", "auditor.extract.page")
+    probe = f"import sys, auditor.cli, auditor.pipeline; print(sorted(m for m in {crawl!r} if m in sys.modules))"
     imported = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert imported.stdout.strip() == "[]"

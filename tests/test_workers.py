@@ -19,8 +19,9 @@ from auditor.demo import sample_target
 from auditor.entry import _workers_to_prestart
 from auditor.hostgroups import host_groups
 from auditor.models import Agency, Scorecard
-from auditor.pipeline import SITES_PER_REQUEST_SLOT, AuditOptions, audit_in_workers, default_settings
+from auditor.pipeline import AuditOptions, audit_in_workers, default_settings
 from auditor.sample import SAMPLE_AS_OF
+from auditor.siteaudit import SITES_PER_REQUEST_SLOT
 from auditor.workers import SharedSites, Workers, deal, default_workers, partition
 
 from .conftest import ROOT, CliResult, make_agency, subset_sites

@@ -35,33 +35,10 @@ from tenacity import (
 from ..models import CrawlSettings
 from . import defaults
 from .cache import CachedResponse, HttpCache
+from .stats import FetchStats
 from .urls import host_of, in_scope, normalise, origin_of
 
 __all__ = ["AiohttpTransport", "FetchResult", "FetchStats", "Fetcher"]
-
-
-@dataclass
-class FetchStats:
-    """What fetching one host cost: requests sent, full bodies, 304s, and responses replayed from the cache."""
-
-    requests: int = 0
-    full: int = 0
-    not_modified: int = 0
-    replayed: int = 0
-
-    def add(self, other: FetchStats) -> None:
-        self.requests += other.requests
-        self.full += other.full
-        self.not_modified += other.not_modified
-        self.replayed += other.replayed
-
-    def as_dict(self) -> dict[str, int]:
-        return {
-            "requests": self.requests,
-            "full": self.full,
-            "not_modified": self.not_modified,
-            "replayed": self.replayed,
-        }
 
 
 @dataclass(frozen=True, slots=True)

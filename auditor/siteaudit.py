@@ -1,0 +1,164 @@
+"""One process's share of an audit: each agency crawled, its pages extracted, judged and scored.
+
+Kept apart from :mod:`auditor.pipeline`, which imports it only once the worker processes have their
+shares: this module brings in the crawl (aiohttp, httpx, selectolax and the extractors, about 0.3 s
+of a process's start), and the parent reading the command line and the registry need none of it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .crawl.cache import HttpCache
+from .crawl.fetcher import Fetcher
+from .crawl.stats import FetchStats
+from .evaluate.recognise import Recogniser
+from .evaluate.verdict import SiteCrawl, judge_site
+from .factcache import FactsCache
+from .models import Agency, CrawlSettings, RuleSet, Scorecard, SiteStatus
+from .score import score_findings
+from .sitecrawl import FactsLookup, PageExtractor, crawl_site, parse_page
+from .workers import Intake, SharedSites, sites_filling_slots, worker_sender
+
+if TYPE_CHECKING:  # the pipeline imports this module, not the other way round
+    from .pipeline import AuditObserver, AuditOptions
+
+__all__ = ["FACTS_FILE", "SITES_PER_REQUEST_SLOT", "Share", "audit_agencies", "audit_group"]
+
+# Sites crawled at once, per request allowed in flight: enough to keep every request slot busy while
+# each site waits out its politeness delay, few enough that a national registry's thousands of sites
+# do not all hold their crawl state and connections at once.
+SITES_PER_REQUEST_SLOT = 4
+
+# Characters of an exception's message kept in a site's detail (it may quote web content).
+MAX_ERROR_TEXT = 300
+
+# Extracted facts, in the HTTP cache's folder (see ``auditor.factcache``).
+FACTS_FILE = "facts.sqlite3"
+
+
+async def _audit_agency(
+    agency: Agency,
+    rules: RuleSet,
+    recogniser: Recogniser,
+    fetcher: Fetcher,
+    options: AuditOptions,
+    observer: AuditObserver | None,
+    facts: FactsCache | None,
+) -> Scorecard:
+    if observer is not None:
+        observer.site_started(agency)
+    obligations = rules.obligations(agency, options.as_of)
+    extract: PageExtractor = facts.extract if facts is not None else parse_page
+    known: FactsLookup | None = facts.known if facts is not None else None
+    try:
+        matches = facts.matches_of(agency, recogniser) if facts is not None else None
+        matcher = matches or recogniser
+        crawl = await crawl_site(
+            agency, obligations, matcher, fetcher, options.settings, options.as_of, observer, extract, known
+        )
+        if facts is not None and matches is not None:
+            facts.keep_matches(agency, matches)
+        findings = judge_site(obligations, crawl, options.as_of)
+    except Exception as exc:  # a site the auditor fails on is data, never the end of the run
+        crawl = SiteCrawl(SiteStatus.AUDIT_ERROR, _internal_error(exc), {}, (), False)
+        findings = judge_site(obligations, crawl, options.as_of)
+    score, scored = score_findings(findings)
+    pages = sum(1 for p in crawl.pages.values() if not p.robots_blocked)
+    scorecard = Scorecard(agency, crawl.site_status, crawl.site_detail, findings, score, scored, pages)
+    if observer is not None:
+        observer.site_finished(scorecard)
+    return scorecard
+
+
+def _internal_error(exc: Exception) -> str:
+    """What the report says of an exception that ended one site's audit: enough to file the bug."""
+    where = exc.__traceback__
+    while where is not None and where.tb_next is not None:
+        where = where.tb_next
+    place = f" at {Path(where.tb_frame.f_code.co_filename).name}:{where.tb_lineno}" if where is not None else ""
+    return f"internal error{place}: {type(exc).__name__}: {str(exc)[:MAX_ERROR_TEXT]}"
+
+
+@dataclass(frozen=True)
+class Share:
+    """What one process's part of the audit produced, and what it cost."""
+
+    scorecards: list[Scorecard]
+    stats: dict[str, FetchStats]
+    parsed: int = 0  # pages parsed
+    reused: int = 0  # pages whose facts came from the cache
+
+
+async def audit_agencies(
+    agencies: Sequence[Agency],
+    rules: RuleSet,
+    options: AuditOptions,
+    observer: AuditObserver | None,
+    cache: HttpCache | None,
+    shared: SharedSites | None = None,
+) -> Share:
+    """Every agency given, concurrently, over one client, then what it takes of ``shared``; the scorecards and costs.
+
+    At most ``window`` sites are crawled at once. The agencies given hold the first turns; the other
+    turns take the next group of ``shared`` whenever this process has room for it (see Intake), so
+    the processes finish together however the sites and the processes' speeds differ.
+    """
+    recogniser = Recogniser(rules.categories)
+    fetcher = Fetcher(options.settings, resolve=options.resolve, plain_http=options.plain_http, cache=cache)
+    facts = FactsCache(cache.root / FACTS_FILE) if cache is not None else None
+    window = _window(options.settings)
+    active = asyncio.Semaphore(window)  # first come, first served: the agencies given go first
+    intake = Intake(shared, sites_filling_slots(options.settings)) if shared is not None else None
+
+    async def in_turn(agency: Agency) -> list[Scorecard]:
+        async with active:
+            with intake.crawling() if intake is not None else contextlib.nullcontext():
+                return [await _audit_agency(agency, rules, recogniser, fetcher, options, observer, facts)]
+
+    async def taking(intake: Intake) -> list[Scorecard]:
+        taken: list[Scorecard] = []
+        while True:
+            async with active:
+                group = await intake.take()
+                if group is None:
+                    return taken
+                with intake.crawling():
+                    # Agencies sharing a host, one after another: their politeness limits are one.
+                    for agency in group:
+                        taken.append(await _audit_agency(agency, rules, recogniser, fetcher, options, observer, facts))
+
+    takers = [taking(intake) for _ in range(window)] if intake is not None else []
+    try:
+        done = await asyncio.gather(*(in_turn(a) for a in agencies), *takers)
+        scorecards = [card for cards in done for card in cards]
+    finally:
+        await fetcher.aclose()
+        if facts is not None:
+            facts.close()
+        if cache is not None:
+            cache.flush()
+    if facts is None:
+        return Share(list(scorecards), fetcher.stats)
+    return Share(list(scorecards), fetcher.stats, facts.misses, facts.hits)
+
+
+def audit_group(
+    group: tuple[Agency, ...],
+    rules: RuleSet,
+    options: AuditOptions,
+    cache: HttpCache | None,
+    shared: SharedSites | None = None,
+) -> Share:
+    """One worker process's share of the audit (see ``auditor.workers``)."""
+    return asyncio.run(audit_agencies(group, rules, options, worker_sender(), cache, shared))
+
+
+def _window(settings: CrawlSettings) -> int:
+    """Sites one process crawls at once (see SITES_PER_REQUEST_SLOT)."""
+    return SITES_PER_REQUEST_SLOT * settings.global_concurrency
