@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
 import shutil
 import tempfile
 from collections.abc import Container, Mapping, Sequence
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -20,7 +22,7 @@ from .crawl.stats import FetchStats
 from .errors import OutputError
 from .history import prepare
 from .models import Agency, AuditRun, CrawlSettings, Registry, RuleSet, Scorecard
-from .report import FORMATS, ReportContext
+from .report import FORMATS, Format, ReportContext
 from .report.context import Waiver
 from .workers import SharedSites, Workers, deal, discard_prestarted, partition, sites_filling_slots
 
@@ -156,6 +158,13 @@ def audit_in_workers(
     Each site's crawl depends only on its own responses, so how the sites are grouped changes how
     fast the run is, never what it finds. The global request limit is shared out between workers.
     """
+    return _audit_in_workers(registry, rules, options, observer, keep=False)[0]
+
+
+def _audit_in_workers(
+    registry: Registry, rules: RuleSet, options: AuditOptions, observer: AuditObserver | None, *, keep: bool
+) -> tuple[AuditRun, Executor | None]:
+    """:func:`audit_in_workers`, and with ``keep`` its worker processes, idle, for the caller to shut down."""
 
     def weight(agency: Agency) -> int:
         return agency.page_budget or options.settings.page_budget
@@ -163,26 +172,27 @@ def audit_in_workers(
     processes = len(partition(registry.agencies, options.workers, weight))
     if processes <= 1:
         discard_prestarted()  # one group: this process audits it alone
-        return asyncio.run(audit(registry, rules, options, observer))
+        return asyncio.run(audit(registry, rules, options, observer)), None
     cache = _open_cache(registry, rules, options)
     per_worker = max(1, -(-options.settings.global_concurrency // processes))
     share_options = replace(options, settings=replace(options.settings, global_concurrency=per_worker))
     # Each process starts with the sites that fill its request slots; the others go to whichever
     # process has a turn free and the CPU to crawl one more (see auditor.workers.deal and Intake).
     groups, shared = deal(registry.agencies, processes, weight, sites_filling_slots(share_options.settings))
+    job_args = (rules, share_options, cache)
 
-    async def everywhere() -> list[Share]:
+    async def everywhere() -> tuple[list[Share], Executor]:
         # This process audits the first group itself while the workers audit the others.
-        async with Workers(_audit_group, groups[1:], (rules, share_options, cache), observer, shared) as workers:
+        async with Workers(_audit_group, groups[1:], job_args, observer, shared, keep=keep) as workers:
             # Imported once the workers have their shares: they crawl while this process loads the
             # crawl (see auditor.siteaudit). Before, they waited for it, a quarter of a second each run.
             from .siteaudit import audit_agencies
 
             here = await audit_agencies(groups[0], rules, share_options, observer, cache, workers.shared)
-            return [here, *await workers.results()]
+            return [here, *await workers.results()], workers.pool
 
-    shares = asyncio.run(everywhere())
-    return _conclude(registry, rules, options, cache, shares)
+    shares, pool = asyncio.run(everywhere())
+    return _conclude(registry, rules, options, cache, shares), pool if keep else None
 
 
 def _open_cache(registry: Registry, rules: RuleSet, options: AuditOptions) -> HttpCache | None:
@@ -222,9 +232,17 @@ def _write_fetch_stats(
 
 
 def write_reports(
-    run: AuditRun, out_dir: Path, formats: Sequence[str], lang: str, context: ReportContext | None = None
+    run: AuditRun,
+    out_dir: Path,
+    formats: Sequence[str],
+    lang: str,
+    context: ReportContext | None = None,
+    helper: Executor | None = None,
 ) -> list[Path]:
-    """Render every format, then move them into ``out_dir`` together: nothing is left half-written."""
+    """Render every format, then move them into ``out_dir`` together: nothing is left half-written.
+
+    Formats marked ``apart`` are rendered by ``helper`` (an idle worker process) meanwhile, if given.
+    """
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".auditor-", dir=out_dir))
@@ -232,7 +250,7 @@ def write_reports(
         raise OutputError(f"{out_dir}: cannot create the report folder: {exc.strerror or exc}") from None
     written: list[Path] = []
     try:
-        rendered = [(FORMATS[name], FORMATS[name].render(run, lang, context)) for name in formats]
+        rendered = _render(run, formats, lang, context, helper)
         for fmt, content in rendered:
             data = content.encode("utf-8") if isinstance(content, str) else content
             (staging / fmt.filename).write_bytes(data)
@@ -247,6 +265,30 @@ def write_reports(
     return written
 
 
+def _render(
+    run: AuditRun, formats: Sequence[str], lang: str, context: ReportContext | None, helper: Executor | None
+) -> list[tuple[Format, str | bytes]]:
+    """Each format's content, in order; those ``apart`` rendered by ``helper`` while this process renders the rest.
+
+    Rendering is a pure function of its arguments, so the bytes are the same wherever it runs. A
+    helper that cannot take the work, or fails at it, leaves it to this process: whatever was wrong
+    there either does not happen here, or is raised here as it would have been without a helper.
+    """
+    away: dict[str, Future[str | bytes]] = {}
+    if helper is not None:
+        for name in formats:
+            if FORMATS[name].apart:
+                with contextlib.suppress(RuntimeError):  # shut down, or broken (BrokenExecutor)
+                    away[name] = helper.submit(FORMATS[name].render, run, lang, context)
+    done = {name: FORMATS[name].render(run, lang, context) for name in formats if name not in away}
+    for name, future in away.items():
+        try:
+            done[name] = future.result()
+        except Exception:  # a broken pool, or an error the render here raises again: see above
+            done[name] = FORMATS[name].render(run, lang, context)
+    return [(FORMATS[name], done[name]) for name in formats]
+
+
 def run_audit(
     registry: Registry,
     rules: RuleSet,
@@ -255,8 +297,15 @@ def run_audit(
     observer: AuditObserver | None = None,
     waivers: tuple[Waiver, ...] = (),
 ) -> tuple[AuditRun, ReportContext, list[Path]]:
-    """The whole job: audit, apply the exceptions, compare with the previous run beside ``out_dir``, write."""
-    run = audit_in_workers(registry, rules, options, observer)
-    # Read the history before writing: the previous run must not be this one.
-    run, context = prepare(run, out_dir, waivers)
-    return run, context, write_reports(run, out_dir, options.formats, options.lang, context)
+    """The whole job: audit, apply the exceptions, compare with the previous run beside ``out_dir``, write.
+
+    The worker processes, idle once the crawl is done, render the slowest format meanwhile.
+    """
+    run, helper = _audit_in_workers(registry, rules, options, observer, keep=True)
+    try:
+        # Read the history before writing: the previous run must not be this one.
+        run, context = prepare(run, out_dir, waivers)
+        return run, context, write_reports(run, out_dir, options.formats, options.lang, context, helper)
+    finally:
+        if helper is not None:
+            helper.shutdown(wait=False)

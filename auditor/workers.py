@@ -12,7 +12,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -371,6 +371,8 @@ class Workers(Generic[R]):
     and the caller's share through :attr:`shared`. Worker progress reaches ``sink`` on the
     caller's event loop. Processes are spawned, not forked: the parent may hold threads (the sample
     server, a progress display), and a fork copies their locks in whatever state they are in.
+    With ``keep``, the processes outlive the block, idle, for more work (:attr:`pool`); the caller
+    shuts the pool down.
     """
 
     def __init__(
@@ -380,8 +382,10 @@ class Workers(Generic[R]):
         args: tuple[Any, ...],
         sink: ProgressSink | None,
         shared: tuple[tuple[Agency, ...], ...] = (),
+        keep: bool = False,
     ) -> None:
         self._job, self._groups, self._args, self._sink, self._shared = job, groups, args, sink, shared
+        self._keep = keep
         self._agencies = {a.id: a for group in (*groups, *shared) for a in group}
         processes = max(1, len(groups))
         self._pool, self._events, self._taken = _take_prestarted(processes) or _pool(processes)
@@ -397,6 +401,11 @@ class Workers(Generic[R]):
         # Forwarded while the caller audits its own group, so the display shows every site as it goes.
         self._forwarding = asyncio.create_task(self._forward_events())
         return self
+
+    @property
+    def pool(self) -> Executor:
+        """The worker processes, for work of the caller's own once the jobs are done (see ``keep``)."""
+        return self._pool
 
     async def results(self) -> list[R]:
         """Each group's result, in order, once every event the workers sent has been forwarded."""
@@ -432,9 +441,10 @@ class Workers(Generic[R]):
 
     async def __aexit__(self, kind: type[BaseException] | None, *exc: object) -> None:
         if kind is None:
-            # Every result is in: the workers exit on their own while the caller writes its reports.
-            self._pool.shutdown(wait=False)
             self._events.close()
+            if not self._keep:
+                # Every result is in: the workers exit on their own while the caller goes on.
+                self._pool.shutdown(wait=False)
             return
         # Failed or interrupted: no worker may go on crawling behind the caller's back.
         if self._forwarding is not None:

@@ -11,9 +11,12 @@ import dataclasses
 import datetime
 import io
 import json
+import multiprocessing
 import os
 import zipfile
 from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -94,6 +97,56 @@ def test_run_folder_holds_every_format_and_results_validate(tmp_path: Path) -> N
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f.filename for f in FORMATS.values())
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     jsonschema.validate(results, json.loads(SCHEMA_TEXT))
+
+
+class _Recording(ProcessPoolExecutor):
+    """A real pool that notes which renderers it was given."""
+
+    def __init__(self) -> None:
+        super().__init__(1, mp_context=multiprocessing.get_context("spawn"))
+        self.given: list[str] = []
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.given.append(fn.__module__)
+        return super().submit(fn, *args, **kwargs)
+
+
+class _Failing(Executor):
+    """A helper whose every job fails, as a pool does when its process is killed."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        failed: Future[Any] = Future()
+        failed.set_exception(BrokenProcessPool("a worker process died"))
+        return failed
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_an_idle_worker_renders_the_workbook_and_every_file_is_the_same(tmp_path: Path) -> None:
+    write_reports(sample_run(), tmp_path / "here", list(FORMATS), "vi")
+    helper = _Recording()
+    try:
+        write_reports(sample_run(), tmp_path / "helped", list(FORMATS), "vi", helper=helper)
+    finally:
+        helper.shutdown()
+    assert helper.given == ["auditor.report.xlsx_report"]
+    assert _files(tmp_path / "helped") == _files(tmp_path / "here")
+
+
+@pytest.mark.parametrize("broken", ["shut down", "job fails"])
+def test_a_helper_that_cannot_render_leaves_the_work_to_this_process(tmp_path: Path, broken: str) -> None:
+    write_reports(sample_run(), tmp_path / "here", list(FORMATS), "vi")
+    helper: Executor
+    if broken == "shut down":
+        helper = ThreadPoolExecutor(1)
+        helper.shutdown()  # submit raises RuntimeError
+    else:
+        helper = _Failing()
+    written = write_reports(sample_run(), tmp_path / "helped", list(FORMATS), "vi", helper=helper)
+    assert len(written) == len(FORMATS)
+    assert _files(tmp_path / "helped") == _files(tmp_path / "here")
 
 
 def test_results_json_reads_back_into_the_same_run(tmp_path: Path) -> None:

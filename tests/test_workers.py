@@ -292,8 +292,14 @@ def test_any_number_of_workers_writes_the_same_reports_byte_for_byte(
         ]  # fmt: skip
         outs = {n: tmp_path / f"w{n}" / "run" for n in (1, 2, 4)}
         for workers, out in outs.items():
+            before = set(multiprocessing.active_children())
             result = run_cli("audit", *common, "--workers", str(workers), "--out", str(out))
             assert result.code == 0, result.stderr
+            # The workers, kept to render the workbook, are let go once the reports are written.
+            deadline = time.monotonic() + 10
+            while set(multiprocessing.active_children()) - before and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert not set(multiprocessing.active_children()) - before
     names = sorted(p.name for p in outs[1].iterdir())
     assert "results.json" in names
     for out in (outs[2], outs[4]):

@@ -23,6 +23,9 @@ class Format:
     name: str
     filename: str
     render: Renderer
+    # Rendered in another process when an idle one is at hand (see auditor.pipeline.write_reports):
+    # the workbook takes about half of the reports' time, while this process renders the others.
+    apart: bool = False
 
 
 FORMATS: dict[str, Format] = {
@@ -33,7 +36,7 @@ FORMATS: dict[str, Format] = {
         Format("markdown", "summary.md", markdown_report.render),
         Format("html", "index.html", html_report.render),
         Format("csv", "scorecards.csv", csv_report.render),
-        Format("xlsx", "scorecards.xlsx", xlsx_report.render),
+        Format("xlsx", "scorecards.xlsx", xlsx_report.render, apart=True),
         Format("junit", "junit.xml", junit_report.render),
     )
 }
