@@ -12,6 +12,9 @@ future ones): each entry stores the window of reference dates that give the same
 (:class:`auditor.extract.dates.AsOfWindow`), and is used for any ``--as-of`` inside it. Next month's
 audit of a page that shows no date in between reuses its facts.
 
+A key starts with a hash of the page's host, so a site's rows sit together: the crawl reads them in
+one query when the site starts (:meth:`FactsCache.read_ahead`) instead of one query per page.
+
 Storage: one SQLite file in the cache folder (a file per page cost more to create than the parse
 saved on this class of machine), a row per key holding the window and the facts as ``marshal`` data
 (read back four times faster than JSON; the extractor fingerprint covers the Python version),
@@ -28,7 +31,7 @@ import itertools
 import marshal
 import sqlite3
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -44,7 +47,7 @@ from .models import Agency, Item, Link, PageFacts
 
 __all__ = ["FactsCache", "extractor_fingerprint", "recogniser_fingerprint"]
 
-_FORMAT = 7
+_FORMAT = 8
 _DATABASE_FORMAT = DatabaseFormat(
     0x41554446,  # "AUDF"
     _FORMAT,
@@ -64,6 +67,11 @@ _DATABASE_FORMAT = DatabaseFormat(
 )
 # Rows written per transaction.
 FLUSH_EVERY = 64
+# Bytes of a key that hash the page's host (see FactsCache._key), and the rows read ahead per process
+# (about a kilobyte each): a site's pages, and the stale rows its changed pages left behind.
+HOST_PREFIX = 8
+MAX_READ_AHEAD = 4096
+_READ_AHEAD = "SELECT key, since, until, data FROM facts WHERE key >= ? AND key < ? LIMIT ?"
 _COMPRESSION: dict[int, int] = {
     zstd.CompressionParameter.compression_level: 1,
     zstd.CompressionParameter.checksum_flag: 1,
@@ -115,6 +123,16 @@ def recogniser_fingerprint() -> str:
 def _keyed(fingerprint: str) -> hashlib._Hash:
     """The key hash with the extractor's fingerprint already fed in: each key copies it."""
     return hashlib.sha256(fingerprint.encode())
+
+
+@lru_cache(maxsize=256)
+def _host_prefix(netloc: str) -> bytes:
+    return hashlib.blake2b(netloc.encode("utf-8", "surrogatepass"), digest_size=HOST_PREFIX).digest()
+
+
+def _netloc(url: str) -> str:
+    """The host (and port, if any) of a normalised URL: what comes between "//" and the next "/"."""
+    return url.partition("//")[2].partition("/")[0]
 
 
 def _ordinal(value: dt.date | None) -> int:
@@ -275,6 +293,9 @@ class FactsCache:
         self._runs: Generations[bytes, tuple[Link, ...]] = Generations(MAX_RUNS)
         self._stored_runs: set[bytes] = set()  # known to be in the database
         self._waiting_runs: dict[bytes, bytes] = {}  # to write with the next rows, compressed
+        # Rows read ahead (see read_ahead), by host prefix, and the sites that asked for each host.
+        self._ahead: dict[bytes, dict[bytes, tuple[int, int, bytes]]] = {}
+        self._readers: dict[str, int] = {}
         self.hits = 0
         self.misses = 0
 
@@ -291,14 +312,55 @@ class FactsCache:
         digest = _keyed(extractor_fingerprint()).copy()
         parts = (url, str(status), content_type, last_modified or "", sha256, "")
         digest.update("\0".join(parts).encode("utf-8", "surrogatepass"))
-        return digest.digest()
+        return _host_prefix(_netloc(url)) + digest.digest()
+
+    def read_ahead(self, hosts: Iterable[str]) -> None:
+        """Read the stored facts of these hosts' pages now, for a site about to be crawled; see :meth:`done_with`.
+
+        One range of the keys per host instead of a query per page: a rerun looked up every page's
+        facts on its own (4 % of its CPU). Rows this process stores meanwhile are added to what was
+        read, and no other process stores these hosts' pages (see :func:`auditor.workers.partition`),
+        so a key that is not there is not stored. A host with more rows than may be held is looked
+        up page by page, as before.
+        """
+        db = self._connection()
+        for host in hosts:
+            if host in self._readers:
+                self._readers[host] += 1
+                continue
+            room = MAX_READ_AHEAD - sum(len(rows) for rows in self._ahead.values())
+            prefix = _host_prefix(host)
+            try:
+                # Every key of the host is its prefix and 32 more bytes: all sort between these two.
+                found = db.execute(_READ_AHEAD, (prefix, prefix + b"\xff" * 33, room + 1)).fetchall() if db else None
+            except sqlite3.Error:
+                continue
+            if found is None or len(found) > room:
+                continue
+            self._ahead[prefix] = {key: (since, until, data) for key, since, until, data in found}
+            self._readers[host] = 1
+
+    def done_with(self, hosts: Iterable[str]) -> None:
+        """A site read ahead is crawled: its hosts' rows go once no other site being crawled needs them."""
+        for host in hosts:
+            readers = self._readers.get(host)
+            if readers is None:
+                continue
+            if readers > 1:
+                self._readers[host] = readers - 1
+            else:
+                del self._readers[host]
+                self._ahead.pop(_host_prefix(host), None)
 
     def _load(self, key: bytes, url: str, status: int, as_of: dt.date) -> PageFacts | None:
         """The stored facts of ``key`` if they hold on ``as_of``."""
         row = self._waiting.get(key)
-        db = self._connection()
+        ahead = self._ahead.get(key[:HOST_PREFIX]) if row is None and self._ahead else None
+        db = self._connection() if ahead is None else None
         try:
-            if row is None and db is not None:
+            if ahead is not None:
+                row = ahead.get(key)
+            elif row is None and db is not None:
                 row = db.execute("SELECT since, until, data FROM facts WHERE key = ?", (key,)).fetchone()
             if row is None or not row[0] <= as_of.toordinal() < row[1]:
                 return None
@@ -338,7 +400,8 @@ class FactsCache:
 
     def flush(self) -> None:
         """Write the waiting rows, and the runs they name, in one transaction."""
-        rows = [(key, *row) for key, row in self._waiting.items()]
+        pending = list(self._waiting.items())
+        rows = [(key, *row) for key, row in pending]
         runs = list(self._waiting_runs.items())
         self._waiting.clear()
         self._waiting_runs.clear()
@@ -348,6 +411,10 @@ class FactsCache:
             ("INSERT OR REPLACE INTO facts (key, since, until, data) VALUES (?, ?, ?, ?)", rows),
         )
         if written:
+            for key, row in pending:
+                ahead = self._ahead.get(key[:HOST_PREFIX])
+                if ahead is not None:
+                    ahead[key] = row  # see read_ahead
             if len(self._stored_runs) >= MAX_RUNS:
                 self._stored_runs.clear()  # written again at worst
             self._stored_runs.update(digest for digest, _ in runs)
@@ -452,6 +519,8 @@ class FactsCache:
         """Write what is waiting and let go of the database."""
         self.flush()
         self._pinned.clear()
+        self._ahead.clear()
+        self._readers.clear()
         if self._db is not None:
             self._db.close()
             self._db = None

@@ -56,6 +56,8 @@ async def _audit_agency(
     obligations = rules.obligations(agency, options.as_of)
     extract: PageExtractor = facts.extract if facts is not None else parse_page
     known: FactsLookup | None = facts.known if facts is not None else None
+    if facts is not None:
+        facts.read_ahead(agency.hosts)  # one read for the site's stored facts
     try:
         matches = facts.matches_of(agency, recogniser) if facts is not None else None
         matcher = matches or recogniser
@@ -68,6 +70,9 @@ async def _audit_agency(
     except Exception as exc:  # a site the auditor fails on is data, never the end of the run
         crawl = SiteCrawl(SiteStatus.AUDIT_ERROR, _internal_error(exc), {}, (), False)
         findings = judge_site(obligations, crawl, options.as_of)
+    finally:
+        if facts is not None:
+            facts.done_with(agency.hosts)
     score, scored = score_findings(findings)
     pages = sum(1 for p in crawl.pages.values() if not p.robots_blocked)
     scorecard = Scorecard(agency, crawl.site_status, crawl.site_detail, findings, score, scored, pages)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor import zstd
+from auditor import factcache, zstd
 from auditor.config import load_registry
 from auditor.crawl.cache import CachedResponse, HttpCache
 from auditor.demo import sample_target
@@ -408,3 +408,69 @@ def test_links_that_keep_coming_back_stay_the_same_objects_in_a_bounded_pool() -
     assert pool.link("https://stc.tinh.gov.vn/tin/0-0\x1fTin 0.0\x1f\x1f\x1f\x1fmain") == Link(
         "https://stc.tinh.gov.vn/tin/0-0", "Tin 0.0"
     )
+
+
+def _traced(cache: FactsCache) -> list[str]:
+    """Every statement the cache's connection runs from now on."""
+    statements: list[str] = []
+    db = cache._connection()
+    assert db is not None
+    db.set_trace_callback(statements.append)
+    return statements
+
+
+def _per_page(statements: list[str]) -> int:
+    return sum(1 for s in statements if "FROM facts WHERE key =" in s)
+
+
+def test_a_site_read_ahead_gives_the_same_facts_without_a_query_per_page(tmp_path: Path) -> None:
+    parser = _CountingParser()
+    cache = FactsCache(tmp_path / DB, parse=parser)
+    other = [f"https://stp.tinh.gov.vn/trang-{n}" for n in range(5)]
+    first = [_extract(cache, _site_page(n), url) for n, url in enumerate(_site_urls(30) + other)]
+    cache.close()
+    again = FactsCache(tmp_path / DB, parse=parser)
+    statements = _traced(again)
+    again.read_ahead(["stc.tinh.gov.vn", "www.stc.tinh.gov.vn"])
+    assert [_extract(again, _site_page(n), url) for n, url in enumerate(_site_urls(30))] == first[:30]
+    assert _per_page(statements) == 0
+    # A host not read ahead is looked up page by page, and comes back the same.
+    assert [_extract(again, _site_page(30 + n), url) for n, url in enumerate(other)] == first[30:]
+    assert _per_page(statements) == len(other)
+    assert parser.calls == 35
+    # Once the site is done, its pages are looked up one by one again.
+    again.done_with(["stc.tinh.gov.vn", "www.stc.tinh.gov.vn"])
+    assert _extract(again, _site_page(0), _site_urls(1)[0]) == first[0]
+    assert _per_page(statements) == len(other) + 1
+    assert parser.calls == 35
+
+
+def test_a_page_stored_after_its_site_was_read_ahead_is_found(tmp_path: Path) -> None:
+    parser = _CountingParser()
+    cache = FactsCache(tmp_path / DB, parse=parser)
+    cache.read_ahead(["stc.tinh.gov.vn"])
+    cache.read_ahead(["stc.tinh.gov.vn"])  # a second agency on the same host
+    stored = [_extract(cache, _site_page(n), url) for n, url in enumerate(_site_urls(3))]
+    cache.flush()
+    cache._pinned.clear()
+    statements = _traced(cache)
+    cache.done_with(["stc.tinh.gov.vn"])  # the other agency still crawls it
+    assert [_extract(cache, _site_page(n), url) for n, url in enumerate(_site_urls(3))] == stored
+    assert parser.calls == 3
+    assert _per_page(statements) == 0
+
+
+def test_a_host_with_more_rows_than_may_be_held_is_looked_up_page_by_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parser = _CountingParser()
+    cache = FactsCache(tmp_path / DB, parse=parser)
+    first = [_extract(cache, _site_page(n), url) for n, url in enumerate(_site_urls(12))]
+    cache.close()
+    monkeypatch.setattr(factcache, "MAX_READ_AHEAD", 10)
+    again = FactsCache(tmp_path / DB, parse=parser)
+    statements = _traced(again)
+    again.read_ahead(["stc.tinh.gov.vn"])
+    assert [_extract(again, _site_page(n), url) for n, url in enumerate(_site_urls(12))] == first
+    assert _per_page(statements) == 12
+    assert parser.calls == 12
