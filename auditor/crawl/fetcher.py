@@ -35,6 +35,7 @@ from tenacity import (
 from ..models import CrawlSettings
 from . import defaults
 from .cache import CachedResponse, HttpCache
+from .httpurl import http_url
 from .stats import FetchStats
 from .urls import host_of, in_scope, normalise, origin_of
 
@@ -649,7 +650,7 @@ class Fetcher:
         same request, where httpx's preparing of a body we never send took half of its 49 µs.
         """
         try:
-            url = httpx.URL(request.url)
+            url = http_url(request.url)
             headers = [(b"Host", url.netloc), *self._headers.raw] if url.host else list(self._headers.raw)
         except (httpx.InvalidURL, UnicodeError) as exc:  # UnicodeError: idna's, for a host name it refuses
             raise _BadURL(str(exc)) from None
