@@ -67,10 +67,11 @@ _DATABASE_FORMAT = DatabaseFormat(
 )
 # Rows written per transaction.
 FLUSH_EVERY = 64
-# Bytes of a key that hash the page's host (see FactsCache._key), and the rows read ahead per process
-# (about a kilobyte each): a site's pages, and the stale rows its changed pages left behind.
+# Bytes of a key that hash the page's host (see FactsCache._key), and the rows read ahead and not yet
+# given out, per process (about a kilobyte each): the pages of the sites being crawled, and the stale
+# rows their changed pages left behind. As many as the HTTP cache reads ahead.
 HOST_PREFIX = 8
-MAX_READ_AHEAD = 4096
+MAX_READ_AHEAD = 10_000
 _READ_AHEAD = "SELECT key, since, until, data FROM facts WHERE key >= ? AND key < ? LIMIT ?"
 _COMPRESSION: dict[int, int] = {
     zstd.CompressionParameter.compression_level: 1,
@@ -141,6 +142,16 @@ def _ordinal(value: dt.date | None) -> int:
 
 def _date(value: int) -> dt.date | None:
     return dt.date.fromordinal(value) if value else None
+
+
+class _ReadAhead:
+    """One host's rows read ahead: those not given out yet, and the keys given out (looked up again if asked)."""
+
+    __slots__ = ("given", "rows")
+
+    def __init__(self, rows: dict[bytes, tuple[int, int, bytes]]) -> None:
+        self.rows = rows
+        self.given: set[bytes] = set()
 
 
 # A stretch of a page's links as stored: the digest of a run, or the links themselves (see _join).
@@ -294,7 +305,7 @@ class FactsCache:
         self._stored_runs: set[bytes] = set()  # known to be in the database
         self._waiting_runs: dict[bytes, bytes] = {}  # to write with the next rows, compressed
         # Rows read ahead (see read_ahead), by host prefix, and the sites that asked for each host.
-        self._ahead: dict[bytes, dict[bytes, tuple[int, int, bytes]]] = {}
+        self._ahead: dict[bytes, _ReadAhead] = {}
         self._readers: dict[str, int] = {}
         self.hits = 0
         self.misses = 0
@@ -318,17 +329,18 @@ class FactsCache:
         """Read the stored facts of these hosts' pages now, for a site about to be crawled; see :meth:`done_with`.
 
         One range of the keys per host instead of a query per page: a rerun looked up every page's
-        facts on its own (4 % of its CPU). Rows this process stores meanwhile are added to what was
+        facts on its own (3 % of its CPU). Rows this process stores meanwhile are added to what was
         read, and no other process stores these hosts' pages (see :func:`auditor.workers.partition`),
-        so a key that is not there is not stored. A host with more rows than may be held is looked
-        up page by page, as before.
+        so a key that is neither there nor given out is not stored. A row is given out once and then
+        dropped, so what is held shrinks as the crawl goes; a key asked for again is looked up in the
+        database. A host with more rows than there is room for is looked up page by page, as before.
         """
         db = self._connection()
         for host in hosts:
             if host in self._readers:
                 self._readers[host] += 1
                 continue
-            room = MAX_READ_AHEAD - sum(len(rows) for rows in self._ahead.values())
+            room = MAX_READ_AHEAD - sum(len(ahead.rows) for ahead in self._ahead.values())
             prefix = _host_prefix(host)
             try:
                 # Every key of the host is its prefix and 32 more bytes: all sort between these two.
@@ -337,7 +349,7 @@ class FactsCache:
                 continue
             if found is None or len(found) > room:
                 continue
-            self._ahead[prefix] = {key: (since, until, data) for key, since, until, data in found}
+            self._ahead[prefix] = _ReadAhead({key: (since, until, data) for key, since, until, data in found})
             self._readers[host] = 1
 
     def done_with(self, hosts: Iterable[str]) -> None:
@@ -356,11 +368,16 @@ class FactsCache:
         """The stored facts of ``key`` if they hold on ``as_of``."""
         row = self._waiting.get(key)
         ahead = self._ahead.get(key[:HOST_PREFIX]) if row is None and self._ahead else None
-        db = self._connection() if ahead is None else None
+        if ahead is not None:
+            # Given out once, then held no longer: a page's facts are asked for once (see known).
+            row = ahead.rows.pop(key, None)
+            if row is not None:
+                ahead.given.add(key)
+            elif key not in ahead.given:
+                return None  # not stored when read, nor since
+        db = self._connection() if row is None else None
         try:
-            if ahead is not None:
-                row = ahead.get(key)
-            elif row is None and db is not None:
+            if row is None and db is not None:
                 row = db.execute("SELECT since, until, data FROM facts WHERE key = ?", (key,)).fetchone()
             if row is None or not row[0] <= as_of.toordinal() < row[1]:
                 return None
@@ -414,7 +431,8 @@ class FactsCache:
             for key, row in pending:
                 ahead = self._ahead.get(key[:HOST_PREFIX])
                 if ahead is not None:
-                    ahead[key] = row  # see read_ahead
+                    ahead.rows[key] = row  # see read_ahead
+                    ahead.given.discard(key)
             if len(self._stored_runs) >= MAX_RUNS:
                 self._stored_runs.clear()  # written again at worst
             self._stored_runs.update(digest for digest, _ in runs)

@@ -474,3 +474,15 @@ def test_a_host_with_more_rows_than_may_be_held_is_looked_up_page_by_page(
     assert [_extract(again, _site_page(n), url) for n, url in enumerate(_site_urls(12))] == first
     assert _per_page(statements) == 12
     assert parser.calls == 12
+
+
+def test_facts_given_out_from_a_read_ahead_are_found_again(tmp_path: Path) -> None:
+    parser = _CountingParser()
+    cache = FactsCache(tmp_path / DB, parse=parser)
+    first = _extract(cache, _site_page(0), _site_urls(1)[0])
+    cache.close()
+    again = FactsCache(tmp_path / DB, parse=parser)
+    again.read_ahead(["stc.tinh.gov.vn"])
+    assert _extract(again, _site_page(0), _site_urls(1)[0]) == first  # given out, and dropped
+    assert _extract(again, _site_page(0), _site_urls(1)[0]) == first  # asked again: from the database
+    assert parser.calls == 1
