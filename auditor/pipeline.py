@@ -20,7 +20,6 @@ from .crawl import defaults
 from .crawl.cache import HttpCache
 from .crawl.stats import FetchStats
 from .errors import OutputError
-from .history import prepare
 from .models import Agency, AuditRun, CrawlSettings, Registry, RuleSet, Scorecard
 from .report import FORMATS, Format, ReportContext
 from .report.context import Waiver
@@ -303,6 +302,9 @@ def run_audit(
     """
     run, helper = _audit_in_workers(registry, rules, options, observer, keep=True)
     try:
+        # Here, not with the module: worker processes import it and never compare runs (it brings YAML).
+        from .history import prepare
+
         # Read the history before writing: the previous run must not be this one.
         run, context = prepare(run, out_dir, waivers)
         return run, context, write_reports(run, out_dir, options.formats, options.lang, context, helper)
