@@ -4,7 +4,7 @@ A spawned worker process imports the module its parent was started from (here th
 and through it this module) before it runs its share of the audit. Importing the CLI there, with
 typer, rich and every report module, delayed each worker's first request by about 0.2 s.
 
-An auditing command also starts its workers here, first thing (see :func:`auditor.workers.prestart`):
+An auditing command also starts its workers here, first thing (see :func:`auditor.prestart.prestart`):
 they import the pipeline while this process imports the CLI and reads its arguments, instead of
 after.
 """
@@ -27,9 +27,9 @@ _MAX_WORKERS = 64
 
 def main() -> NoReturn:
     """Run the command line (see :func:`auditor.cli.main`), then end the process (see :func:`_leave`)."""
-    from . import gctune, workers
+    from . import gctune, prestart
 
-    workers.prestart(_workers_to_prestart(sys.argv[1:]), *_WORKER_MODULES)
+    prestart.prestart(_workers_to_prestart(sys.argv[1:]), *_WORKER_MODULES)
     code: str | int | None = None
     try:
         from .cli import main as run
@@ -39,7 +39,7 @@ def main() -> NoReturn:
     except SystemExit as exc:
         code = exc.code
     finally:
-        workers.discard_prestarted()
+        prestart.discard_prestarted()
     _leave(code)
 
 
@@ -78,7 +78,7 @@ def _leave(code: str | int | None) -> NoReturn:
 def _workers_to_prestart(args: list[str]) -> int:
     """The worker processes an auditing command will ask for besides this one; 0 when in doubt.
 
-    Read before the command line is parsed (see :func:`auditor.workers.prestart`): anything the
+    Read before the command line is parsed (see :func:`auditor.prestart.prestart`): anything the
     CLI may reject or that asks for no audit starts none, and the CLI then says what is wrong.
     """
     if not args or args[0] not in _AUDITING or "--help" in args:
@@ -96,7 +96,7 @@ def _workers_to_prestart(args: list[str]) -> int:
         except ValueError:
             return 0
     if count is None:
-        from .workers import default_workers
+        from .prestart import default_workers
 
         count = default_workers()
     return count - 1 if 1 <= count <= _MAX_WORKERS else 0

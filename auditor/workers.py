@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -12,15 +11,16 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import Executor, Future
 from typing import Any, Generic, Protocol, TypeVar
 
 from . import gctune
 from .hostgroups import host_groups
 from .models import Agency, CrawlSettings, Scorecard
+from .prestart import MAX_DEFAULT_WORKERS, default_workers, discard_prestarted, make_pool, prestart, take_prestarted
 
 __all__ = [
+    "MAX_DEFAULT_WORKERS",
     "EventSender",
     "Intake",
     "ProgressSink",
@@ -37,8 +37,6 @@ __all__ = [
 
 R = TypeVar("R")
 
-# More processes than this gain little: each site's politeness limits, not CPU, bound its crawl.
-MAX_DEFAULT_WORKERS = 4
 # Seconds between two progress events of one site: the parent only redraws a progress bar.
 PAGE_EVENT_INTERVAL = 0.25
 # How long the parent waits for worker events before it checks that the workers are alive, and how
@@ -60,15 +58,6 @@ class ProgressSink(Protocol):
     def page_done(self, agency: Agency, pages: int, queued: int, errors: int) -> None: ...
 
     def site_finished(self, scorecard: Scorecard) -> None: ...
-
-
-def default_workers() -> int:
-    """The cores this process may run on, at most MAX_DEFAULT_WORKERS."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, MAX_DEFAULT_WORKERS))
 
 
 def sites_filling_slots(settings: CrawlSettings) -> int:
@@ -132,7 +121,7 @@ class SharedSites:
 
     def __init__(self, groups: tuple[tuple[Agency, ...], ...], taken: Any) -> None:
         self.groups = groups
-        self._taken = taken  # a multiprocessing.Value, shared by inheritance (see _init_worker)
+        self._taken = taken  # a multiprocessing.Value, shared by inheritance (see init_worker)
 
     def left(self) -> bool:
         """Whether a group may still be there to take (read without the lock: take decides)."""
@@ -250,7 +239,8 @@ def _orphaned() -> None:
         os._exit(1)
 
 
-def _init_worker(events: Any, taken: Any) -> None:
+def init_worker(events: Any, taken: Any) -> None:
+    """Set up a worker process (see :func:`auditor.prestart.make_pool`): the event queue and the shared counter."""
     global _events, _taken
     _events, _taken = events, taken
     threading.Thread(target=_orphaned, name="parent-watch", daemon=True).start()
@@ -289,80 +279,6 @@ def _job(
         _events.put(("done", str(index), None))
 
 
-@dataclass(frozen=True)
-class _Prestarted:
-    """Worker processes started before the command read its arguments (see prestart)."""
-
-    count: int
-    pool: ProcessPoolExecutor
-    events: Any
-    taken: Any
-    processes: tuple[multiprocessing.process.BaseProcess, ...]
-
-    def end(self) -> None:
-        self.pool.shutdown(wait=False, cancel_futures=True)
-        for process in self.processes:
-            process.terminate()  # at once: a worker still importing would make this process wait at exit
-
-
-_prestarted: _Prestarted | None = None
-
-
-def _pool(processes: int) -> tuple[ProcessPoolExecutor, Any, Any]:
-    """A pool of spawned processes, its event queue, and the counter of shared sites taken (see SharedSites)."""
-    context = multiprocessing.get_context("spawn")
-    events = context.Queue()
-    # Given at start-up: a process inherits a shared counter, it cannot receive one with a task.
-    taken = context.Value("q", 0)
-    pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_init_worker, initargs=(events, taken))
-    return pool, events, taken
-
-
-def prestart(processes: int, *modules: str) -> None:
-    """Start ``processes`` worker processes now, each importing ``modules``; :class:`Workers` takes them over.
-
-    The command calls it before it imports its own modules and reads its arguments, registry and
-    rules (about a second): a worker spawned after that starts crawling as much later than the
-    parent, which then waits for it at the end. Workers not taken over are ended by
-    :func:`discard_prestarted`, or with this process (see _orphaned).
-    """
-    global _prestarted
-    if processes < 1 or _prestarted is not None:
-        return
-    before = set(multiprocessing.active_children())
-    pool, events, taken = _pool(processes)
-    for _ in range(processes):
-        # One task each: the pool spawns a process per task while none is idle.
-        pool.submit(_import, modules)
-    spawned = tuple(p for p in multiprocessing.active_children() if p not in before)
-    _prestarted = _Prestarted(processes, pool, events, taken, spawned)
-
-
-def _import(modules: tuple[str, ...]) -> None:
-    for name in modules:
-        importlib.import_module(name)
-
-
-def discard_prestarted() -> None:
-    """End the prestarted workers if no :class:`Workers` took them over."""
-    global _prestarted
-    if _prestarted is not None:
-        _prestarted.end()
-        _prestarted = None
-
-
-def _take_prestarted(processes: int) -> tuple[ProcessPoolExecutor, Any, Any] | None:
-    """The prestarted pool, its event queue and counter if it has exactly ``processes`` workers; any other is ended."""
-    global _prestarted
-    early, _prestarted = _prestarted, None
-    if early is None:
-        return None
-    if early.count == processes:
-        return early.pool, early.events, early.taken
-    early.end()
-    return None
-
-
 class Workers(Generic[R]):
     """``job(group, *args)`` for each group in a process of its own, while the caller's event loop goes on.
 
@@ -388,7 +304,7 @@ class Workers(Generic[R]):
         self._keep = keep
         self._agencies = {a.id: a for group in (*groups, *shared) for a in group}
         processes = max(1, len(groups))
-        self._pool, self._events, self._taken = _take_prestarted(processes) or _pool(processes)
+        self._pool, self._events, self._taken = take_prestarted(processes) or make_pool(processes)
         self.shared = SharedSites(shared, self._taken) if shared else None
         self._futures: list[Future[R]] = []
         self._forwarding: asyncio.Task[None] | None = None

@@ -60,3 +60,17 @@ def test_the_command_hands_out_the_workers_shares_before_it_loads_the_crawl() ->
     probe = f"import sys, auditor.cli, auditor.pipeline; print(sorted(m for m in {crawl!r} if m in sys.modules))"
     imported = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert imported.stdout.strip() == "[]"
+
+
+def test_the_command_starts_its_workers_before_it_loads_asyncio_or_the_data_model() -> None:
+    # auditor.entry starts the workers with auditor.prestart alone: they import the crawl while the
+    # command imports the rest.
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, auditor.entry, auditor.gctune, auditor.prestart;"
+        " print(sorted(m for m in ('asyncio', 'auditor.models', 'auditor.workers') if m in sys.modules))"
+    )
+    imported = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert imported.stdout.strip() == "[]"
