@@ -50,7 +50,10 @@ _prestarted: _Prestarted | None = None
 
 
 def make_pool(processes: int) -> tuple[ProcessPoolExecutor, Any, Any]:
-    """A pool of spawned processes, its event queue, and the counter of shared sites taken (see SharedSites)."""
+    """A pool of spawned processes, its event queue, and the counter of shared sites taken.
+
+    See :class:`auditor.workers.SharedSites` for the counter, and :func:`auditor.workers.init_worker`.
+    """
     context = multiprocessing.get_context("spawn")
     events = context.Queue()
     # Given at start-up: a process inherits a shared counter, it cannot receive one with a task.
