@@ -36,7 +36,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from . import extract, models, textnorm, zstd
-from .crawl.cache import body_sha256
+from .crawl.cache import body_sha256, last_readers
 from .crawl.sqlitefile import DatabaseFormat, open_database
 from .evaluate import recognise
 from .evaluate.recognise import Recogniser, RememberedMatches
@@ -360,15 +360,8 @@ class FactsCache:
 
     def done_with(self, hosts: Iterable[str]) -> None:
         """A site read ahead is crawled: its hosts' rows go once no other site being crawled needs them."""
-        for host in hosts:
-            readers = self._readers.get(host)
-            if readers is None:
-                continue
-            if readers > 1:
-                self._readers[host] = readers - 1
-            else:
-                del self._readers[host]
-                self._ahead.pop(_host_prefix(host), None)
+        for host in last_readers(self._readers, hosts):
+            self._ahead.pop(_host_prefix(host), None)
 
     def _load(self, key: bytes, url: str, status: int, as_of: dt.date) -> PageFacts | None:
         """The stored facts of ``key`` if they hold on ``as_of``."""

@@ -55,7 +55,16 @@ from .. import zstd
 from .sqlitefile import DatabaseFormat, is_damaged, open_database
 from .urls import plain_host
 
-__all__ = ["DATABASE", "MAX_READ_AHEAD", "STORE_BATCH", "TOUCH_BATCH", "CachedResponse", "HttpCache", "body_sha256"]
+__all__ = [
+    "DATABASE",
+    "MAX_READ_AHEAD",
+    "STORE_BATCH",
+    "TOUCH_BATCH",
+    "CachedResponse",
+    "HttpCache",
+    "body_sha256",
+    "last_readers",
+]
 
 # The database's file name under the cache folder.
 DATABASE = "http-cache.sqlite3"
@@ -141,6 +150,24 @@ class CachedResponse:
 def body_sha256(body: bytes) -> str:
     """The hash a body is stored under (hex SHA-256)."""
     return hashlib.sha256(body).hexdigest()
+
+
+def last_readers(readers: dict[str, int], hosts: Iterable[str]) -> list[str]:
+    """A site done with the hosts it read ahead: each counted out of ``readers``; those no site reads any more.
+
+    A host two agencies share is read once, for the first of them, and let go after the last.
+    """
+    gone = []
+    for host in hosts:
+        count = readers.get(host)
+        if count is None:
+            continue  # never read ahead: looked up page by page
+        if count > 1:
+            readers[host] = count - 1
+        else:
+            del readers[host]
+            gone.append(host)
+    return gone
 
 
 class HttpCache:
@@ -286,15 +313,8 @@ class HttpCache:
 
     def done_with(self, hosts: Iterable[str]) -> None:
         """A site read ahead by :meth:`read_ahead` is crawled: its hosts' entries go when no other site needs them."""
-        for host in hosts:
-            readers = self._readers.get(host)
-            if readers is None:
-                continue
-            if readers > 1:
-                self._readers[host] = readers - 1
-            else:
-                del self._readers[host]
-                self._ahead.pop(host, None)
+        for host in last_readers(self._readers, hosts):
+            self._ahead.pop(host, None)
 
     def replayable(self, entry: CachedResponse) -> bool:
         """Stored or seen by the unfinished run this one resumes: use it without asking the server."""
