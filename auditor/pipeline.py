@@ -23,7 +23,7 @@ from .errors import OutputError
 from .models import Agency, AuditRun, CrawlSettings, Registry, RuleSet, Scorecard
 from .report import FORMATS, Format, ReportContext
 from .report.context import Waiver
-from .workers import SharedSites, Workers, deal, discard_prestarted, partition, sites_filling_slots
+from .workers import SharedSites, Workers, deal, discard_prestarted, partition, sites_filling_slots, worker_sender
 
 if TYPE_CHECKING:
     from .siteaudit import Share
@@ -139,14 +139,14 @@ def _audit_group(
     cache: HttpCache | None,
     shared: SharedSites | None = None,
 ) -> Share:
-    """One worker process's share of the audit (:func:`auditor.siteaudit.audit_group`), named from here.
+    """One worker process's share of the audit (see ``auditor.workers``).
 
-    A job is sent to a worker by its module and name: naming the function in this module spares the
-    parent importing the crawl just to hand the job over.
+    A job is sent to a worker by its module and name: a function of this module, so the parent need
+    not import the crawl (``auditor.siteaudit``) to hand the job over; the worker imports it here.
     """
-    from .siteaudit import audit_group
+    from .siteaudit import audit_agencies
 
-    return audit_group(group, rules, options, cache, shared)
+    return asyncio.run(audit_agencies(group, rules, options, worker_sender(), cache, shared))
 
 
 def audit_in_workers(

@@ -23,12 +23,12 @@ from .factcache import FactsCache
 from .models import Agency, CrawlSettings, RuleSet, Scorecard, SiteStatus
 from .score import score_findings
 from .sitecrawl import FactsLookup, PageExtractor, crawl_site, parse_page
-from .workers import Intake, SharedSites, sites_filling_slots, worker_sender
+from .workers import Intake, SharedSites, sites_filling_slots
 
 if TYPE_CHECKING:  # the pipeline imports this module, not the other way round
     from .pipeline import AuditObserver, AuditOptions
 
-__all__ = ["FACTS_FILE", "SITES_PER_REQUEST_SLOT", "Share", "audit_agencies", "audit_group"]
+__all__ = ["FACTS_FILE", "SITES_PER_REQUEST_SLOT", "Share", "audit_agencies"]
 
 # Sites crawled at once, per request allowed in flight: enough to keep every request slot busy while
 # each site waits out its politeness delay, few enough that a national registry's thousands of sites
@@ -151,17 +151,6 @@ async def audit_agencies(
     if facts is None:
         return Share(list(scorecards), fetcher.stats)
     return Share(list(scorecards), fetcher.stats, facts.misses, facts.hits)
-
-
-def audit_group(
-    group: tuple[Agency, ...],
-    rules: RuleSet,
-    options: AuditOptions,
-    cache: HttpCache | None,
-    shared: SharedSites | None = None,
-) -> Share:
-    """One worker process's share of the audit (see ``auditor.workers``)."""
-    return asyncio.run(audit_agencies(group, rules, options, worker_sender(), cache, shared))
 
 
 def _window(settings: CrawlSettings) -> int:
