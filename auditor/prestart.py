@@ -11,6 +11,8 @@ from __future__ import annotations
 import importlib
 import multiprocessing
 import os
+import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -49,12 +51,12 @@ class _Prestarted:
 _prestarted: _Prestarted | None = None
 
 
-def make_pool(processes: int) -> tuple[ProcessPoolExecutor, Any, Any]:
-    """A pool of spawned processes, its event queue, and the counter of shared sites taken.
+def make_pool(processes: int, method: str = "spawn") -> tuple[ProcessPoolExecutor, Any, Any]:
+    """A pool of processes started by ``method``, its event queue, and the counter of shared sites taken.
 
     See :class:`auditor.workers.SharedSites` for the counter, and :func:`auditor.workers.init_worker`.
     """
-    context = multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context(method)
     events = context.Queue()
     # Given at start-up: a process inherits a shared counter, it cannot receive one with a task.
     taken = context.Value("q", 0)
@@ -74,12 +76,28 @@ def prestart(processes: int, *modules: str) -> None:
     if processes < 1 or _prestarted is not None:
         return
     before = set(multiprocessing.active_children())
-    pool, events, taken = make_pool(processes)
+    pool, events, taken = make_pool(processes, _early_start_method())
     for _ in range(processes):
-        # One task each: the pool spawns a process per task while none is idle.
+        # One task each, so that every worker imports them (a spawning pool also starts its
+        # processes one per task while none is idle; a forking one starts them all at once).
         pool.submit(_import, modules)
     spawned = tuple(p for p in multiprocessing.active_children() if p not in before)
     _prestarted = _Prestarted(processes, pool, events, taken, spawned)
+
+
+def _early_start_method() -> str:
+    """How to start the workers first thing: ``fork`` on Linux while this process has one thread, else ``spawn``.
+
+    A forked worker begins where this process stands, a few modules into the command: a spawned
+    one first starts an interpreter and imports the pool's machinery again (0.13-0.19 s before it
+    could import the crawl, against 0.01-0.02). Forking is safe here only because no other thread
+    exists yet to hold a lock the child would inherit locked; the pools made later, from a process
+    with threads (an event loop's, a library's), are always spawned. Not on macOS, where the system
+    libraries do not survive a fork without an exec.
+    """
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
 
 
 def _import(modules: tuple[str, ...]) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -13,7 +15,7 @@ from unittest.mock import ANY
 
 import pytest
 
-from auditor import workers
+from auditor import prestart, workers
 from auditor.config import load_registry, load_rules
 from auditor.demo import sample_target
 from auditor.entry import _workers_to_prestart
@@ -220,6 +222,51 @@ def test_prestarted_workers_the_audit_does_not_need_are_ended_at_once() -> None:
         assert _ended(process)
     assert time.monotonic() - started < 10
     workers.discard_prestarted()  # nothing left: a no-op
+
+
+# Imported by the command below before it prestarts a worker, and by nothing a worker runs.
+EARLY = "wave"
+
+_PRESTART_AND_ASK = f"""
+import asyncio, sys
+import {EARLY}
+from auditor import workers
+from tests.test_workers import _early_job
+from tests.conftest import make_agency
+workers.prestart(1, "{MARKER}")
+async def main():
+    async with workers.Workers(_early_job, [[make_agency("a", "https://a.gov.vn/")]], (), None) as pool:
+        return await pool.results()
+print(asyncio.run(main()))
+"""
+
+
+def _early_job(group: tuple[Agency, ...]) -> tuple[bool, bool]:
+    return EARLY in sys.modules, MARKER in sys.modules
+
+
+def test_a_worker_started_first_thing_is_forked_from_where_the_command_stands() -> None:
+    # A fresh interpreter, as the command is: one thread. The worker has what the command had
+    # imported before it started (a spawned one would not), and what it was asked to import.
+    done = subprocess.run(
+        [sys.executable, "-c", _PRESTART_AND_ASK], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    forked = sys.platform.startswith("linux")
+    assert done.stdout.strip() == f"[({forked}, True)]"
+
+
+def test_workers_are_spawned_once_the_process_has_another_thread() -> None:
+    # A thread may hold a lock (the import lock, a logging handler's) that a forked child would
+    # inherit locked, forever: with one alive, the workers start from a fresh interpreter.
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert prestart._early_start_method() == "spawn"
+    finally:
+        release.set()
+        other.join()
 
 
 @pytest.mark.parametrize(
