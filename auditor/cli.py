@@ -7,14 +7,9 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, Progress, TaskID, TextColumn
-from rich.table import Table
-from rich.text import Text
 
 from . import __version__
 from .config import agency_from_options, load_registry, load_rules
@@ -33,6 +28,11 @@ from .shard import merge_runs, parse_shard, select_shard
 from .waivers import EXCEPTIONS_FILE, load_waivers
 from .workers import MAX_DEFAULT_WORKERS, default_workers
 
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
+    from rich.table import Table
+
 __all__ = ["EXIT_BAD_INPUT", "EXIT_GATE_FAILED", "EXIT_OK", "app", "main"]
 
 EXIT_OK = 0
@@ -50,12 +50,41 @@ app = typer.Typer(
 rules_app = typer.Typer(help="Inspect and validate the rule packs.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 
-# Names, URLs and rule texts are printed as written: ":smile:" in a name is not an emoji code here.
-err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
-out = Console(highlight=False, soft_wrap=True, emoji=False)
-if not out.is_terminal:
-    # Logs and CI job output have no width to ask; keep the score table on one line per agency.
-    out.width = 170
+
+class _Console:
+    """A rich Console, made on first use.
+
+    rich is imported then, not with the CLI: an audit deals its sites to the worker processes before
+    it prints anything, and those 0.06 s of imports would delay every worker's first request.
+    """
+
+    def __init__(self, stderr: bool) -> None:
+        self._stderr = stderr
+        self._made: Console | None = None
+
+    @property
+    def rich(self) -> Console:
+        if self._made is None:
+            from rich.console import Console
+
+            # Names, URLs and rule texts are printed as written: ":smile:" in a name is not an emoji code here.
+            made = Console(stderr=self._stderr, highlight=False, soft_wrap=True, emoji=False)
+            if not self._stderr and not made.is_terminal:
+                # Logs and CI job output have no width to ask; keep the score table on one line per agency.
+                made.width = 170
+            self._made = made
+        return self._made
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.rich.is_terminal
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        self.rich.print(*objects, **options)
+
+
+err = _Console(stderr=True)
+out = _Console(stderr=False)
 
 SitesOpt = Annotated[Path, typer.Option("--sites", help="The registry of sites (sites.yaml).")]
 RulesOpt = Annotated[Path | None, typer.Option("--rules", help="The rules folder (default: ./rules, else bundled).")]
@@ -121,13 +150,17 @@ class _Progress:
     def __init__(self, quiet: bool, total: int) -> None:
         self.quiet = quiet
         self.live = not quiet and err.is_terminal
-        self.progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.fields[detail]}"),
-            console=err,
-            transient=True,
-        )
+        self.progress: Progress | None = None
+        if self.live:
+            from rich.progress import BarColumn, Progress, TextColumn
+
+            self.progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.fields[detail]}"),
+                console=err.rich,
+                transient=True,
+            )
         self.overall: TaskID | None = None
         self.sites: dict[str, TaskID] = {}
         self.total = total
@@ -136,23 +169,27 @@ class _Progress:
         self.last_line = time.monotonic()
 
     def __enter__(self) -> _Progress:
-        if self.live:
+        if self.progress is not None:
             self.progress.start()
             self.overall = self.progress.add_task("sites", total=self.total, detail=f"0/{self.total}")
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.live:
+        self.close()
+
+    def close(self) -> None:
+        """Take the live display off the terminal (again: a no-op), before the results are printed."""
+        if self.progress is not None:
             self.progress.stop()
 
     def site_started(self, agency: Agency) -> None:
-        if self.live:
+        if self.progress is not None:
             self.sites[agency.id] = self.progress.add_task(f"  {agency.id}", total=None, detail="")
 
     def page_done(self, agency: Agency, pages: int, queued: int, errors: int) -> None:
         self.pages[agency.id] = pages
         task = self.sites.get(agency.id)
-        if task is not None:
+        if self.progress is not None and task is not None:
             self.progress.update(task, detail=f"{pages} pages · {queued} queued · {errors} errors")
         elif not self.quiet and not self.live and time.monotonic() - self.last_line >= self.PLAIN_EVERY:
             self.last_line = time.monotonic()
@@ -161,9 +198,9 @@ class _Progress:
     def site_finished(self, scorecard: Scorecard) -> None:
         self.done += 1
         task = self.sites.pop(scorecard.agency.id, None)
-        if task is not None:
+        if self.progress is not None and task is not None:
             self.progress.remove_task(task)
-        if self.overall is not None:
+        if self.progress is not None and self.overall is not None:
             self.progress.update(self.overall, advance=1, detail=f"{self.done}/{self.total}")
         elif not self.quiet:
             err.print(
@@ -204,6 +241,9 @@ _STATUS_STYLES = {
 
 
 def _score_table(run: AuditRun, lang: str) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
     # Names and ids come from sites.yaml: shown as they are, never read as markup ("[/]" would end
     # the command with rich's MarkupError) or as emoji codes. Text cells are also measured faster.
     table = Table(
@@ -259,8 +299,14 @@ def _run(
     with _Progress(quiet, len(registry.agencies)) as progress:
         # Quiet: no observer at all, so that worker processes send no progress either.
         observer = None if quiet else progress
-        run, context, written = run_audit(registry, rules, options, out_dir, observer, waivers=waivers)
-    _conclude(run, context, written, lang, quiet, gates, cache_dir)
+
+        def show(run: AuditRun, context: ReportContext) -> None:
+            # Called while a worker renders the workbook, which this process would only wait for.
+            progress.close()
+            _show_run(run, context, lang)
+
+        run, context, written = run_audit(registry, rules, options, out_dir, observer, waivers, show)
+    _conclude(run, context, written, lang, quiet, gates, cache_dir, shown=True)
     return run
 
 
@@ -272,16 +318,23 @@ def _conclude(
     quiet: bool,
     gates: Gates | None,
     cache_dir: Path | None = None,
+    shown: bool = False,
 ) -> None:
-    """The end of every command that produces a run: the table, the changes, the files, the gates."""
-    out.print(_score_table(run, lang))
-    if context.comparison is not None:
-        _print_comparison(context.comparison, run, lang)
+    """The end of every command that produces a run: the table and changes (unless ``shown``), files, gates."""
+    if not shown:
+        _show_run(run, context, lang)
     if not quiet:
         _print_fetch_stats(cache_dir, lang)
         for path in written:
             err.print(f"{t('wrote', lang)} {path}")
     _check_gates(gates, run, context.comparison, lang)
+
+
+def _show_run(run: AuditRun, context: ReportContext, lang: str) -> None:
+    """The score table, and what changed since the previous run."""
+    out.print(_score_table(run, lang))
+    if context.comparison is not None:
+        _print_comparison(context.comparison, run, lang)
 
 
 def _print_comparison(comparison: Comparison, run: AuditRun, lang: str) -> None:
@@ -503,6 +556,9 @@ def diff(
     before, after = load_results(_results_path(old)), load_results(_results_path(new))
     comparison = compare(before, after)
     _print_comparison(comparison, after, language)
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=t("score", language), title_justify="left")
     for heading in ("id", comparison.old_as_of.isoformat(), comparison.new_as_of.isoformat(), "Δ"):
         table.add_column(heading, justify="left" if heading == "id" else "right")
@@ -577,6 +633,8 @@ def check(
 
 def _print_findings(run: AuditRun, lang: str) -> None:
     """What a webmaster must fix: one paragraph per finding that is not ok, worst first."""
+    from rich.markup import escape
+
     fixes = {c.id: c.fix.get(lang) for c in run.categories}
     order = [Status.MISSING, Status.BROKEN, Status.EMPTY, Status.STALE, Status.UNKNOWN]
     for card in run.scorecards:
@@ -655,6 +713,9 @@ def rules_list(
     )
     out.print(f"{t('ruleset', language)} {ruleset.version} · {t('as_of', language)} {date.isoformat()}")
     out.print(f"{t('instruments', language)}: {instruments}", soft_wrap=True)
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table()
     for heading in ("category", "binds", "max_age", "legal"):
         table.add_column(t(heading, language))
@@ -679,6 +740,8 @@ def rules_explain(
     known = {c.id: c for c in ruleset.categories}
     if category not in known:
         raise ConfigError(f"unknown category {category!r}; one of: {', '.join(known)}", key="CATEGORY")
+    from rich.markup import escape
+
     for heading, text in explain_category(ruleset, known[category], date, language):
         out.print(f"[bold]{escape(heading)}[/bold]")
         out.print(text, markup=False, soft_wrap=True)

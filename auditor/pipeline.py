@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -237,10 +238,14 @@ def write_reports(
     lang: str,
     context: ReportContext | None = None,
     helper: Executor | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[Path]:
     """Render every format, then move them into ``out_dir`` together: nothing is left half-written.
 
     Formats marked ``apart`` are rendered by ``helper`` (an idle worker process) meanwhile, if given.
+    ``meanwhile`` is called once this process has rendered its own formats, before it waits for the
+    helper's; whatever it raises is raised once the reports are in place (a closed pipe on the
+    terminal must not cost them).
     """
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -248,8 +253,17 @@ def write_reports(
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot create the report folder: {exc.strerror or exc}") from None
     written: list[Path] = []
+    deferred: list[Exception] = []
+
+    def call_meanwhile() -> None:
+        if meanwhile is not None:
+            try:
+                meanwhile()
+            except Exception as exc:  # raised below, once the reports are written
+                deferred.append(exc)
+
     try:
-        rendered = _render(run, formats, lang, context, helper)
+        rendered = _render(run, formats, lang, context, helper, call_meanwhile)
         for fmt, content in rendered:
             data = content.encode("utf-8") if isinstance(content, str) else content
             (staging / fmt.filename).write_bytes(data)
@@ -261,11 +275,18 @@ def write_reports(
         raise OutputError(f"{out_dir}: cannot write reports: {exc.strerror or exc}") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    if deferred:
+        raise deferred[0]
     return written
 
 
 def _render(
-    run: AuditRun, formats: Sequence[str], lang: str, context: ReportContext | None, helper: Executor | None
+    run: AuditRun,
+    formats: Sequence[str],
+    lang: str,
+    context: ReportContext | None,
+    helper: Executor | None,
+    meanwhile: Callable[[], None],
 ) -> list[tuple[Format, str | bytes]]:
     """Each format's content, in order; those ``apart`` rendered by ``helper`` while this process renders the rest.
 
@@ -280,6 +301,7 @@ def _render(
                 with contextlib.suppress(RuntimeError):  # shut down, or broken (BrokenExecutor)
                     away[name] = helper.submit(FORMATS[name].render, run, lang, context)
     done = {name: FORMATS[name].render(run, lang, context) for name in formats if name not in away}
+    meanwhile()
     for name, future in away.items():
         try:
             done[name] = future.result()
@@ -295,10 +317,12 @@ def run_audit(
     out_dir: Path,
     observer: AuditObserver | None = None,
     waivers: tuple[Waiver, ...] = (),
+    meanwhile: Callable[[AuditRun, ReportContext], object] | None = None,
 ) -> tuple[AuditRun, ReportContext, list[Path]]:
     """The whole job: audit, apply the exceptions, compare with the previous run beside ``out_dir``, write.
 
-    The worker processes, idle once the crawl is done, render the slowest format meanwhile.
+    The worker processes, idle once the crawl is done, render the slowest format while this
+    process renders the others and then calls ``meanwhile`` with the run (see ``write_reports``).
     """
     run, helper = _audit_in_workers(registry, rules, options, observer, keep=True)
     try:
@@ -307,7 +331,8 @@ def run_audit(
 
         # Read the history before writing: the previous run must not be this one.
         run, context = prepare(run, out_dir, waivers)
-        return run, context, write_reports(run, out_dir, options.formats, options.lang, context, helper)
+        show = None if meanwhile is None else functools.partial(meanwhile, run, context)
+        return run, context, write_reports(run, out_dir, options.formats, options.lang, context, helper, show)
     finally:
         if helper is not None:
             helper.shutdown(wait=False)

@@ -62,6 +62,18 @@ def test_the_command_hands_out_the_workers_shares_before_it_loads_the_crawl() ->
     assert imported.stdout.strip() == "[]"
 
 
+def test_the_command_deals_the_sites_before_it_loads_rich_or_the_report_renderers() -> None:
+    # Nothing is printed or rendered before the crawl: rich (0.06 s) and the renderers with their
+    # libraries (0.05 s) are loaded once the workers have their shares, not before.
+    import subprocess
+    import sys
+
+    later = ("rich", "xlsxwriter", "auditor.report.xlsx_report", "auditor.report.html_report", "xml.sax.saxutils")
+    probe = f"import sys, auditor.cli, auditor.pipeline; print(sorted(m for m in {later!r} if m in sys.modules))"
+    imported = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert imported.stdout.strip() == "[]"
+
+
 def test_the_command_starts_its_workers_before_it_loads_asyncio_or_the_data_model() -> None:
     # auditor.entry starts the workers with auditor.prestart alone: they import the crawl while the
     # command imports the rest.

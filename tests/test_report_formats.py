@@ -149,6 +149,59 @@ def test_a_helper_that_cannot_render_leaves_the_work_to_this_process(tmp_path: P
     assert _files(tmp_path / "helped") == _files(tmp_path / "here")
 
 
+class _Held(Executor):
+    """A helper whose work is done only when asked: what was done while it worked can be told apart."""
+
+    def __init__(self) -> None:
+        self.jobs: list[tuple[Future[Any], Callable[[], Any]]] = []
+        self.waited_for = False
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        helper = self
+
+        class Pending(Future[Any]):
+            def result(self, timeout: float | None = None) -> Any:
+                if not self.done():  # waited for before meanwhile ran: fail rather than hang
+                    helper.waited_for = True
+                    raise TimeoutError
+                return super().result(timeout)
+
+        future = Pending()
+        self.jobs.append((future, lambda: fn(*args, **kwargs)))
+        return future
+
+    def finish(self) -> None:
+        for future, job in self.jobs:
+            future.set_result(job())
+
+
+def test_meanwhile_runs_after_this_process_rendered_and_before_the_helper_s_work_is_needed(tmp_path: Path) -> None:
+    helper = _Held()
+    seen: list[tuple[list[str], list[str]]] = []
+
+    def meanwhile() -> None:
+        # The CLI prints the score table here: the workbook is still being rendered.
+        written = [p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith(".")]  # not staging
+        seen.append((written, [f.done() for f, _ in helper.jobs]))
+        helper.finish()
+
+    write_reports(sample_run(), tmp_path / "out", list(FORMATS), "vi", helper=helper, meanwhile=meanwhile)
+    assert seen == [([], [False])]  # nothing written yet, the workbook not done
+    assert not helper.waited_for
+    write_reports(sample_run(), tmp_path / "here", list(FORMATS), "vi")
+    assert _files(tmp_path / "out") == _files(tmp_path / "here")
+
+
+def test_what_meanwhile_raises_is_raised_once_the_reports_are_written(tmp_path: Path) -> None:
+    # As when stdout is a pipe closed early (`auditor audit … | head`): the reports are kept.
+    def meanwhile() -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    with pytest.raises(BrokenPipeError):
+        write_reports(sample_run(), tmp_path, list(FORMATS), "vi", meanwhile=meanwhile)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f.filename for f in FORMATS.values())
+
+
 def test_results_json_reads_back_into_the_same_run(tmp_path: Path) -> None:
     write_reports(sample_run(), tmp_path, ["json"], "vi")
     loaded = load_results(tmp_path / "results.json")
