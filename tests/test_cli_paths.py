@@ -74,6 +74,22 @@ def test_the_command_deals_the_sites_before_it_loads_rich_or_the_report_renderer
     assert imported.stdout.strip() == "[]"
 
 
+def test_reading_the_flags_loads_no_pydantic() -> None:
+    # typer 0.29 coerces every parameter through a pydantic TypeAdapter: 0.2-0.3 s of every start
+    # (see the pin in pyproject.toml). Flags of every kind read here: paths, options, a date, a flag.
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from typer.main import get_command; from auditor.cli import app;"
+        " get_command(app).main(['rules', 'list', '--sites', 'sites.yaml', '--as-of', '2026-11-01', '--lang', 'en'],"
+        " standalone_mode=False); print('pydantic' in sys.modules, file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert "budget_disclosure" in done.stdout  # the command ran
+    assert done.stderr.strip() == "False"
+
+
 def test_the_command_starts_its_workers_before_it_loads_asyncio_or_the_data_model() -> None:
     # auditor.entry starts the workers with auditor.prestart alone: they import the crawl while the
     # command imports the rest.
