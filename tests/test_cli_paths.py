@@ -36,11 +36,12 @@ def test_the_installed_command_runs_and_its_entry_point_leaves_the_cli_unimporte
 
 def test_a_worker_s_share_of_the_code_loads_no_terminal_code() -> None:
     # What a worker process imports to audit its share: httpx's own CLI (rich, click) stays out, and
-    # so does YAML (the registry and rules reach it as objects; the history is the parent's).
+    # so does YAML (the registry and rules reach it as objects; the history is the parent's), and
+    # tenacity until a request fails.
     import subprocess
     import sys
 
-    unwanted = ("auditor.cli", "typer", "rich", "click", "httpx._main", "yaml")
+    unwanted = ("auditor.cli", "typer", "rich", "click", "httpx._main", "yaml", "tenacity")
     probe = (
         "import sys, auditor.pipeline, auditor.siteaudit, auditor.workers, httpx;"
         " httpx.Request('GET', 'http://example.gov.vn/');"

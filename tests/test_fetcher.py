@@ -48,6 +48,15 @@ def test_retries_503_then_succeeds() -> None:
     assert result.ok
 
 
+def test_a_server_that_stays_busy_is_asked_once_and_then_retries_times() -> None:
+    # The retries after the first go through tenacity's loop, imported on the first failure.
+    with serve({("site.gov.vn", "/"): lambda n: Reply(503, b"busy", {"Retry-After": "0"})}) as server:
+        result = _fetch(server.connect_map("site.gov.vn"), "http://site.gov.vn/")
+        assert server.hits[("site.gov.vn", "/")] == 1 + SETTINGS.retries
+    assert result.status_code == 503
+    assert not result.ok
+
+
 def test_404_is_not_retried() -> None:
     with serve({}) as server:
         result = _fetch(server.connect_map("site.gov.vn"), "http://site.gov.vn/missing")

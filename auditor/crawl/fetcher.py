@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import errno
+import functools
 import os
 import random
 import re
@@ -16,6 +17,7 @@ import zlib
 from collections.abc import AsyncIterator, Callable, Container, Mapping
 from dataclasses import dataclass, replace
 from http.cookiejar import CookieJar
+from typing import TYPE_CHECKING
 
 from . import lean_aiohttp  # noqa: F401 - imports aiohttp without loading the CA store it never uses
 
@@ -24,13 +26,6 @@ import aiohttp
 import httpx
 import yarl
 from aiohttp.abc import AbstractResolver, ResolveResult
-from tenacity import (
-    AsyncRetrying,
-    RetryCallState,
-    retry_if_exception,
-    stop_after_attempt,
-    wait_exponential_jitter,
-)
 
 from ..models import CrawlSettings
 from . import defaults
@@ -38,6 +33,9 @@ from .cache import CachedResponse, HttpCache
 from .httpurl import http_url
 from .stats import FetchStats
 from .urls import host_of, in_scope, normalise, origin_of
+
+if TYPE_CHECKING:
+    from tenacity import RetryCallState, wait_exponential_jitter
 
 __all__ = ["AiohttpTransport", "FetchResult", "FetchStats", "Fetcher"]
 
@@ -390,7 +388,6 @@ class _Breaker:
 # doubling series, since its attempt numbers there start after that first failure.
 _FIRST_BACKOFF = 0.5
 _BACKOFF_JITTER = 0.5
-_LOOP_BACKOFF = wait_exponential_jitter(multiplier=_FIRST_BACKOFF * 2, max=8.0, jitter=_BACKOFF_JITTER)
 _REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 
 
@@ -599,6 +596,10 @@ class Fetcher:
                 raise
             first_wait = _backoff(exc, _FIRST_BACKOFF + random.uniform(0, _BACKOFF_JITTER))  # noqa: S311 - jitter, not secrecy
         await asyncio.sleep(first_wait)
+        # Imported here, after a first failure: most runs never retry, and every process would pay
+        # 10 ms to import tenacity before its first request.
+        from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
+
         async for attempt in AsyncRetrying(
             stop=stop_after_attempt(self.settings.retries),
             wait=_wait,
@@ -768,7 +769,14 @@ def _backoff(exc: BaseException | None, default: float) -> float:
 def _wait(retry_state: RetryCallState) -> float:
     """tenacity's wait inside the retry loop: Retry-After, else the exponential series with jitter."""
     exc = retry_state.outcome.exception() if retry_state.outcome is not None else None
-    return _backoff(exc, _LOOP_BACKOFF(retry_state))
+    return _backoff(exc, _loop_backoff()(retry_state))
+
+
+@functools.cache
+def _loop_backoff() -> wait_exponential_jitter:
+    from tenacity import wait_exponential_jitter
+
+    return wait_exponential_jitter(multiplier=_FIRST_BACKOFF * 2, max=8.0, jitter=_BACKOFF_JITTER)
 
 
 async def _read_body(response: httpx.Response, cap: int) -> tuple[bytes, bool]:
