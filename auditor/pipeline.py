@@ -164,7 +164,13 @@ def audit_in_workers(
 def _audit_in_workers(
     registry: Registry, rules: RuleSet, options: AuditOptions, observer: AuditObserver | None, *, keep: bool
 ) -> tuple[AuditRun, Executor | None]:
-    """:func:`audit_in_workers`, and with ``keep`` its worker processes, idle, for the caller to shut down."""
+    """:func:`audit_in_workers`, and with ``keep`` its worker processes, idle, for the caller to shut down.
+
+    Kept for writing the reports: each process then loads the renderers it will run (see
+    ``write_reports``) once its crawl is done, which is while the other is often still crawling.
+    """
+    apart = tuple(name for name in options.formats if FORMATS[name].apart)
+    here_formats = tuple(name for name in options.formats if not FORMATS[name].apart)
 
     def weight(agency: Agency) -> int:
         return agency.page_budget or options.settings.page_budget
@@ -183,16 +189,30 @@ def _audit_in_workers(
 
     async def everywhere() -> tuple[list[Share], Executor]:
         # This process audits the first group itself while the workers audit the others.
-        async with Workers(_audit_group, groups[1:], job_args, observer, shared, keep=keep) as workers:
+        then = functools.partial(_load_renderers, apart) if keep and apart else None
+        async with Workers(_audit_group, groups[1:], job_args, observer, shared, keep=keep, then=then) as workers:
             # Imported once the workers have their shares: they crawl while this process loads the
             # crawl (see auditor.siteaudit). Before, they waited for it, a quarter of a second each run.
             from .siteaudit import audit_agencies
 
             here = await audit_agencies(groups[0], rules, share_options, observer, cache, workers.shared)
+            if keep:
+                _load_renderers(here_formats)
             return [here, *await workers.results()], workers.pool
 
     shares, pool = asyncio.run(everywhere())
     return _conclude(registry, rules, options, cache, shares), pool if keep else None
+
+
+def _render_each(formats: Sequence[str], run: AuditRun, lang: str, context: ReportContext | None) -> list[str | bytes]:
+    """Each format's content, in order (a job of the helper, see ``_render``)."""
+    return [FORMATS[name].render(run, lang, context) for name in formats]
+
+
+def _load_renderers(formats: Sequence[str]) -> None:
+    """Import the renderers of ``formats`` (see ``auditor.report.Format``): work a process can do ahead."""
+    for name in formats:
+        FORMATS[name].load()
 
 
 def _open_cache(registry: Registry, rules: RuleSet, options: AuditOptions) -> HttpCache | None:
@@ -294,19 +314,20 @@ def _render(
     helper that cannot take the work, or fails at it, leaves it to this process: whatever was wrong
     there either does not happen here, or is raised here as it would have been without a helper.
     """
-    away: dict[str, Future[str | bytes]] = {}
-    if helper is not None:
-        for name in formats:
-            if FORMATS[name].apart:
-                with contextlib.suppress(RuntimeError):  # shut down, or broken (BrokenExecutor)
-                    away[name] = helper.submit(FORMATS[name].render, run, lang, context)
-    done = {name: FORMATS[name].render(run, lang, context) for name in formats if name not in away}
+    away = tuple(name for name in formats if FORMATS[name].apart) if helper is not None else ()
+    helped: Future[list[str | bytes]] | None = None
+    if helper is not None and away:
+        with contextlib.suppress(RuntimeError):  # shut down, or broken (BrokenExecutor)
+            # One job for them all: the run is sent (pickled) once.
+            helped = helper.submit(_render_each, away, run, lang, context)
+    local = [name for name in formats if helped is None or name not in away]
+    done = dict(zip(local, _render_each(local, run, lang, context), strict=True))
     meanwhile()
-    for name, future in away.items():
+    if helped is not None:
         try:
-            done[name] = future.result()
+            done.update(zip(away, helped.result(), strict=True))
         except Exception:  # a broken pool, or an error the render here raises again: see above
-            done[name] = FORMATS[name].render(run, lang, context)
+            done.update(zip(away, _render_each(away, run, lang, context), strict=True))
     return [(FORMATS[name], done[name]) for name in formats]
 
 

@@ -286,9 +286,11 @@ class Workers(Generic[R]):
     ``shared`` by all (see :func:`deal`) reach every job as ``shared=``, a :class:`SharedSites`,
     and the caller's share through :attr:`shared`. Worker progress reaches ``sink`` on the
     caller's event loop. Processes are spawned, not forked: the parent may hold threads (the sample
-    server, a progress display), and a fork copies their locks in whatever state they are in.
-    With ``keep``, the processes outlive the block, idle, for more work (:attr:`pool`); the caller
-    shuts the pool down.
+    server, a progress display), and a fork copies their locks in whatever state they are in (the
+    workers :func:`auditor.prestart.prestart` started, if taken over, were forked before any thread
+    existed). With ``keep``, the processes outlive the block, idle, for more work (:attr:`pool`);
+    the caller shuts the pool down, and ``then`` is run in each worker as it becomes idle, to
+    prepare for that work.
     """
 
     def __init__(
@@ -299,9 +301,11 @@ class Workers(Generic[R]):
         sink: ProgressSink | None,
         shared: tuple[tuple[Agency, ...], ...] = (),
         keep: bool = False,
+        then: Callable[[], object] | None = None,
     ) -> None:
         self._job, self._groups, self._args, self._sink, self._shared = job, groups, args, sink, shared
         self._keep = keep
+        self._then = then if keep else None
         self._agencies = {a.id: a for group in (*groups, *shared) for a in group}
         processes = max(1, len(groups))
         self._pool, self._events, self._taken = take_prestarted(processes) or make_pool(processes)
@@ -314,6 +318,10 @@ class Workers(Generic[R]):
             self._pool.submit(_job, self._job, i, tuple(group), self._shared, self._sink is not None, *self._args)
             for i, group in enumerate(self._groups)
         ]
+        if self._then is not None:
+            # Queued behind the jobs: a process takes one as soon as it has no job left.
+            for _ in self._groups:
+                self._pool.submit(self._then)
         # Forwarded while the caller audits its own group, so the display shows every site as it goes.
         self._forwarding = asyncio.create_task(self._forward_events())
         return self

@@ -100,14 +100,14 @@ def test_run_folder_holds_every_format_and_results_validate(tmp_path: Path) -> N
 
 
 class _Recording(ProcessPoolExecutor):
-    """A real pool that notes which renderers it was given."""
+    """A real pool that notes the formats of each job it was given."""
 
     def __init__(self) -> None:
         super().__init__(1, mp_context=multiprocessing.get_context("spawn"))
-        self.given: list[str] = []
+        self.given: list[tuple[str, ...]] = []
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        self.given.append(fn.__module__)
+        self.given.append(tuple(args[0]))
         return super().submit(fn, *args, **kwargs)
 
 
@@ -129,9 +129,11 @@ def test_an_idle_worker_renders_the_workbook_and_every_file_is_the_same(tmp_path
     helper = _Recording()
     try:
         write_reports(sample_run(), tmp_path / "helped", list(FORMATS), "vi", helper=helper)
+        write_reports(sample_run(), tmp_path / "json", ["json"], "vi", helper=helper)  # nothing to hand over
     finally:
         helper.shutdown()
-    assert helper.given == ["auditor.report.xlsx_report"]
+    # One job, the run sent once: the workbook and the tables; JSON, the page and the summary stay.
+    assert helper.given == [("csv", "xlsx", "junit")]
     assert _files(tmp_path / "helped") == _files(tmp_path / "here")
 
 

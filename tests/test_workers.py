@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import importlib
 import multiprocessing
 import os
 import subprocess
@@ -209,6 +211,37 @@ def _ended(process: multiprocessing.process.BaseProcess) -> bool:
     while process.is_alive() and time.monotonic() < deadline:
         time.sleep(0.02)
     return not process.is_alive()
+
+
+# Imported by nothing the workers run but a kept pool's ``then``.
+PREPARED = "pickletools"
+
+
+def _loaded(name: str) -> bool:
+    return name in sys.modules
+
+
+async def _kept(then: Callable[[], object] | None) -> tuple[list[tuple[bool, int]], bool]:
+    one = [[make_agency("a", "https://a.gov.vn/")]]
+    async with Workers(_prepared_job, one, (), None, keep=True, then=then) as workers:
+        results = await workers.results()
+    try:
+        later = workers.pool.submit(_loaded, PREPARED).result(timeout=60)
+    finally:
+        workers.pool.shutdown()
+    return results, later
+
+
+def _prepared_job(group: tuple[Agency, ...]) -> tuple[bool, int]:
+    return PREPARED in sys.modules, os.getpid()
+
+
+def test_a_kept_worker_prepares_for_more_work_once_its_job_is_done() -> None:
+    # The pipeline loads the renderers a worker will run this way, while the parent still crawls.
+    [(during, _)], after = asyncio.run(_kept(functools.partial(importlib.import_module, PREPARED)))
+    assert (during, after) == (False, True)  # after the job, before the next
+    [(during, _)], after = asyncio.run(_kept(None))
+    assert (during, after) == (False, False)
 
 
 def test_prestarted_workers_the_audit_does_not_need_are_ended_at_once() -> None:
