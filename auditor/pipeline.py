@@ -356,4 +356,4 @@ def run_audit(
         return run, context, write_reports(run, out_dir, options.formats, options.lang, context, helper, show)
     finally:
         if helper is not None:
-            helper.shutdown(wait=False)
+            helper.shutdown(wait=True)  # see auditor.workers.Workers.__aexit__

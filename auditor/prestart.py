@@ -43,9 +43,10 @@ class _Prestarted:
     processes: tuple[multiprocessing.process.BaseProcess, ...]
 
     def end(self) -> None:
-        self.pool.shutdown(wait=False, cancel_futures=True)
         for process in self.processes:
             process.terminate()  # at once: a worker still importing would make this process wait at exit
+        # Then the pool's own thread, which notices at once (see auditor.workers.Workers.__aexit__).
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 _prestarted: _Prestarted | None = None
