@@ -301,7 +301,8 @@ def _run(
         observer = None if quiet else progress
 
         def show(run: AuditRun, context: ReportContext) -> None:
-            # Called while a worker renders the workbook, which this process would only wait for.
+            # Called once this process has rendered its reports, while a worker (if there is one)
+            # still renders the workbook, which this process would otherwise only wait for.
             progress.close()
             _show_run(run, context, lang)
 

@@ -262,10 +262,10 @@ def write_reports(
 ) -> list[Path]:
     """Render every format, then move them into ``out_dir`` together: nothing is left half-written.
 
-    Formats marked ``apart`` are rendered by ``helper`` (an idle worker process) meanwhile, if given.
-    ``meanwhile`` is called once this process has rendered its own formats, before it waits for the
-    helper's; whatever it raises is raised once the reports are in place (a closed pipe on the
-    terminal must not cost them).
+    Formats marked ``apart`` are rendered by ``helper`` (an idle worker process), if given, while
+    this process renders the others. ``meanwhile`` is called once this process has rendered its
+    own, before it waits for the helper's; whatever it raises is raised once the reports are in
+    place (a closed pipe on the terminal must not cost them).
     """
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -342,8 +342,9 @@ def run_audit(
 ) -> tuple[AuditRun, ReportContext, list[Path]]:
     """The whole job: audit, apply the exceptions, compare with the previous run beside ``out_dir``, write.
 
-    The worker processes, idle once the crawl is done, render the slowest format while this
-    process renders the others and then calls ``meanwhile`` with the run (see ``write_reports``).
+    The worker processes, idle once the crawl is done, render the formats marked ``apart`` (the
+    workbook and the tables) while this process renders the others and then calls ``meanwhile``
+    with the run (see ``write_reports``).
     """
     run, helper = _audit_in_workers(registry, rules, options, observer, keep=True)
     try:
