@@ -40,8 +40,6 @@ from .crawl.cache import body_sha256, last_readers
 from .crawl.sqlitefile import DatabaseFormat, open_database
 from .evaluate import recognise
 from .evaluate.recognise import Recogniser, RememberedMatches
-from .extract.dates import watch_as_of
-from .extract.page import extract_page
 from .generations import Generations
 from .models import Agency, Item, Link, PageFacts
 
@@ -297,9 +295,9 @@ class FactsCache:
     run loses at most the rows still waiting, which the next run parses again.
     """
 
-    def __init__(self, path: Path, parse: Callable[..., PageFacts] = extract_page) -> None:
+    def __init__(self, path: Path, parse: Callable[..., PageFacts] | None = None) -> None:
         self.path = path
-        self._parse = parse
+        self._parse = parse or extract.parse_page
         self._db: sqlite3.Connection | None = None
         self._broken = False
         self._waiting: dict[bytes, tuple[int, int, bytes]] = {}
@@ -498,6 +496,8 @@ class FactsCache:
             self.hits += 1
             return facts
         self.misses += 1
+        from .extract.dates import watch_as_of  # with the extractor: see auditor.extract.parse_page
+
         with watch_as_of() as window:
             facts = self._parse(
                 url, status_code, body, content_type=content_type, last_modified=last_modified, as_of=as_of

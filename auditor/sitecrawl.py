@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 from urllib.parse import urljoin
 
+from . import extract
 from .crawl import defaults
 from .crawl.cache import CachedResponse
 from .crawl.fetcher import Fetcher, FetchResult
@@ -19,7 +20,7 @@ from .crawl.robots import RobotsPolicy, parse_robots, sitemap_locations
 from .crawl.urls import host_of, in_scope, looks_like_trap, normalise, origin_of
 from .evaluate.recognise import Match
 from .evaluate.verdict import Candidate, PageRecord, SiteCrawl, judge_candidate
-from .extract.page import extract_page, is_attachment_url
+from .extract.attachments import is_attachment_url
 from .models import Agency, CrawlSettings, Link, Obligation, PageFacts, SiteStatus, Status
 from .textnorm import fold
 
@@ -82,7 +83,9 @@ def parse_page(
     sha256: str | None = None,
 ) -> PageFacts:
     """:func:`auditor.extract.page.extract_page` as a :class:`PageExtractor`: without a cache the hash is of no use."""
-    return extract_page(url, status_code, body, content_type=content_type, last_modified=last_modified, as_of=as_of)
+    return extract.parse_page(
+        url, status_code, body, content_type=content_type, last_modified=last_modified, as_of=as_of
+    )
 
 
 class CrawlObserver(Protocol):

@@ -51,6 +51,24 @@ def test_a_worker_s_share_of_the_code_loads_no_terminal_code() -> None:
     assert imported.stdout.strip() == "[]"
 
 
+def test_the_extractor_is_loaded_on_the_first_page_parsed() -> None:
+    # Not for the first request, and never in a rerun whose pages' facts are all stored.
+    import subprocess
+    import sys
+
+    extractor = ("selectolax", "auditor.extract.page", "auditor.extract.dates")
+    probe = (
+        "import sys, datetime, auditor.pipeline, auditor.siteaudit, auditor.workers;"
+        f" before = sorted(m for m in {extractor!r} if m in sys.modules);"
+        " from auditor.extract import parse_page;"
+        " facts = parse_page('http://a.gov.vn/', 200, '<title>Trang chủ</title>'.encode(), content_type='text/html',"
+        " as_of=datetime.date(2026, 11, 1));"
+        f" print(before, sorted(m for m in {extractor!r} if m in sys.modules), facts.title)"
+    )
+    imported = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert imported.stdout.strip() == f"[] {sorted(extractor)} Trang chủ"
+
+
 def test_the_command_hands_out_the_workers_shares_before_it_loads_the_crawl() -> None:
     # The parent reads its arguments, registry and rules and deals the sites with the CLI and the
     # pipeline loaded; the crawl (aiohttp, httpx, the extractors) comes after, while the workers crawl.

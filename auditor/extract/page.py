@@ -13,6 +13,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from ..generations import Generations
 from ..models import Item, Link, PageFacts
 from ..textnorm import fold, nfc, tokens
+from .attachments import ATTACHMENT_EXTENSIONS, is_attachment_url
 from .dates import (
     HEAD_SCAN_CHARS,
     FoundDate,
@@ -28,7 +29,6 @@ from .nesting import bounded_nesting, cheap_to_parse
 
 __all__ = ["ATTACHMENT_EXTENSIONS", "extract_page", "is_attachment_url"]
 
-ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".rar", ".zip")
 _ATTACHMENT_TYPES = ("application/pdf", "application/msword", "application/vnd.", "application/zip")
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "#")
 # Texts above this are not scanned further: a list page's facts are in its first part.
@@ -196,28 +196,6 @@ _BREADCRUMB = re.compile(r"breadcrumb|duong-?dan|navpath|nav-path|crumb", re.IGN
 def _names_breadcrumb(names: str) -> bool:
     """Whether class and id words (`names`) name a breadcrumb; asked of every named element of every page."""
     return _BREADCRUMB.search(names) is not None
-
-
-def is_attachment_url(url: str) -> bool:
-    """Whether the URL's path, unescaped, names a document (.pdf, .docx, .zip…)."""
-    scheme, sep, rest = url.partition("://")
-    if (
-        sep
-        and scheme in ("http", "https")
-        and rest.isascii()
-        and rest.isprintable()
-        and "%" not in rest
-        and "?" not in rest
-        and "#" not in rest
-        and "[" not in rest
-    ):
-        # What urlsplit and unquote give for such a URL (most links, asked of each): its path runs
-        # from the first slash after the host to the end. Without one the path is empty, whatever
-        # the host ends with (".zip" is a top-level domain).
-        slash = rest.find("/")
-        return slash >= 0 and rest[slash:].lower().endswith(ATTACHMENT_EXTENSIONS)
-    path = unquote(urlsplit(url).path).lower()
-    return path.endswith(ATTACHMENT_EXTENSIONS)
 
 
 # Control characters that are not whitespace (str.split() takes \t\n\v\f\r and \x1c-\x1f): pages
