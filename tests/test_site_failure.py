@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from auditor import sitecrawl
 from auditor.crawl.urls import host_of
+from auditor.extract import page
 from auditor.models import SiteStatus, Status
 from auditor.report import FORMATS
 
@@ -22,14 +22,14 @@ def test_an_exception_on_one_site_is_its_unknown_findings_and_the_others_are_aud
 ) -> None:
     healthy = {card.agency.id: card for card in audit_sample(AGENCIES).scorecards}
     failing_host = host_of(healthy[FAILING].agency.url)
-    extract = sitecrawl.extract_page
+    extract = page.extract_page  # what every parse calls (auditor.extract.parse_page), cached or not
 
     def broken(url: str, *args: Any, **kwargs: Any) -> Any:
         if host_of(url) == failing_host:
             raise KeyError("a bug the auditor has on this site's pages")
         return extract(url, *args, **kwargs)
 
-    monkeypatch.setattr(sitecrawl, "extract_page", broken)
+    monkeypatch.setattr(page, "extract_page", broken)
     run = audit_sample(AGENCIES)
     cards = {card.agency.id: card for card in run.scorecards}
 
