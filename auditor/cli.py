@@ -149,9 +149,9 @@ class _Progress:
 
     def __init__(self, quiet: bool, total: int) -> None:
         self.quiet = quiet
-        self.live = not quiet and err.is_terminal
+        # The live display on a terminal: None in logs and CI output, and with --quiet.
         self.progress: Progress | None = None
-        if self.live:
+        if not quiet and err.is_terminal:
             from rich.progress import BarColumn, Progress, TextColumn
 
             self.progress = Progress(
@@ -191,7 +191,7 @@ class _Progress:
         task = self.sites.get(agency.id)
         if self.progress is not None and task is not None:
             self.progress.update(task, detail=f"{pages} pages · {queued} queued · {errors} errors")
-        elif not self.quiet and not self.live and time.monotonic() - self.last_line >= self.PLAIN_EVERY:
+        elif not self.quiet and self.progress is None and time.monotonic() - self.last_line >= self.PLAIN_EVERY:
             self.last_line = time.monotonic()
             err.print(f"… {self.done}/{self.total} sites done, {sum(self.pages.values())} pages read")
 

@@ -19,10 +19,11 @@ from .crawl.fetcher import Fetcher
 from .crawl.stats import FetchStats
 from .evaluate.recognise import Recogniser
 from .evaluate.verdict import SiteCrawl, judge_site
+from .extract import parse_page
 from .factcache import FactsCache
 from .models import Agency, CrawlSettings, RuleSet, Scorecard, SiteStatus
 from .score import score_findings
-from .sitecrawl import FactsLookup, PageExtractor, crawl_site, parse_page
+from .sitecrawl import FactsLookup, PageExtractor, crawl_site
 from .workers import Intake, SharedSites, sites_filling_slots
 
 if TYPE_CHECKING:  # the pipeline imports this module, not the other way round

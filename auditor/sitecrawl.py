@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 from urllib.parse import urljoin
 
-from . import extract
 from .crawl import defaults
 from .crawl.cache import CachedResponse
 from .crawl.fetcher import Fetcher, FetchResult
@@ -20,11 +19,12 @@ from .crawl.robots import RobotsPolicy, parse_robots, sitemap_locations
 from .crawl.urls import host_of, in_scope, looks_like_trap, normalise, origin_of
 from .evaluate.recognise import Match
 from .evaluate.verdict import Candidate, PageRecord, SiteCrawl, judge_candidate
+from .extract import parse_page
 from .extract.attachments import is_attachment_url
 from .models import Agency, CrawlSettings, Link, Obligation, PageFacts, SiteStatus, Status
 from .textnorm import fold
 
-__all__ = ["CrawlObserver", "FactsLookup", "Matcher", "PageExtractor", "crawl_site", "parse_page"]
+__all__ = ["CrawlObserver", "FactsLookup", "Matcher", "PageExtractor", "crawl_site"]
 
 # Frontier priorities, lowest first.
 _CANDIDATE, _DATING, _COVERAGE, _SITEMAP, _HEADLINE, _OTHER = range(6)
@@ -41,7 +41,7 @@ MAX_SITEMAP_URLS = 5000
 
 
 class PageExtractor(Protocol):
-    """HTML to facts: :func:`parse_page`, or a cache in front of it that may use the body's hash."""
+    """HTML to facts: :func:`auditor.extract.parse_page`, or a cache in front of it that may use the body's hash."""
 
     def __call__(
         self,
@@ -70,22 +70,6 @@ class FactsLookup(Protocol):
     def __call__(
         self, url: str, status_code: int, *, content_type: str, last_modified: str | None, as_of: dt.date, sha256: str
     ) -> bool: ...
-
-
-def parse_page(
-    url: str,
-    status_code: int,
-    body: bytes,
-    *,
-    content_type: str,
-    last_modified: str | None,
-    as_of: dt.date,
-    sha256: str | None = None,
-) -> PageFacts:
-    """:func:`auditor.extract.page.extract_page` as a :class:`PageExtractor`: without a cache the hash is of no use."""
-    return extract.parse_page(
-        url, status_code, body, content_type=content_type, last_modified=last_modified, as_of=as_of
-    )
 
 
 class CrawlObserver(Protocol):

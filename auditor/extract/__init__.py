@@ -20,11 +20,14 @@ def parse_page(
     content_type: str = "",
     last_modified: str | None = None,
     as_of: dt.date,
+    sha256: str | None = None,
 ) -> PageFacts:
     """:func:`auditor.extract.page.extract_page`, its module imported on the first page parsed.
 
     Not before: the extractor (lexbor, the date patterns: 0.04 s of imports a process) is not
     needed for a crawl's first request, and a rerun whose pages' facts are all stored never runs it.
+    ``sha256``, the body's hash, makes it the crawl's extractor without a cache
+    (``auditor.sitecrawl.PageExtractor``), to which the hash is of no use.
     """
     from .page import extract_page
 
