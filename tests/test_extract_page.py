@@ -129,6 +129,81 @@ def test_soft_404_inside_layout_with_status_200() -> None:
     assert facts.not_found
 
 
+_REPORT = (
+    "Sáng 20/10/2026, Đoàn kiểm tra của Sở Thông tin và Truyền thông đã làm việc với các phòng chuyên môn "
+    "về công tác bảo đảm an toàn thông tin. Qua rà soát hệ thống thư điện tử công vụ và cổng thông tin, "
+    "đoàn {mention} trên các máy chủ được kiểm tra. Đoàn đề nghị các đơn vị tiếp tục rà soát định kỳ, "
+    "cập nhật bản vá và tổ chức tập huấn cho cán bộ, công chức về kỹ năng nhận diện thư giả mạo, "
+    "đồng thời báo cáo kết quả về Sở trước ngày 30/11/2026 để tổng hợp trình Ủy ban nhân dân tỉnh."
+)
+_LATEST = (
+    "<h3>Tin mới</h3><p>"
+    + " ".join(f"Hội nghị tổng kết công tác năm 2026 của ngành số {n}." for n in range(12))
+    + "</p>"
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "main", "expected"),
+    [
+        pytest.param(
+            "Kết quả kiểm tra an toàn thông tin",
+            "<h1>Kết quả kiểm tra an toàn thông tin</h1><p>"
+            + _REPORT.format(mention="không tìm thấy dữ liệu cá nhân bị lộ")
+            + "</p>",
+            False,
+            id="news item mentioning the phrase",
+        ),
+        pytest.param(
+            "Security review",
+            "<h1>Security review</h1><p>" + _REPORT.format(mention="reported that malware was not found") + "</p>",
+            False,
+            id="English mention",
+        ),
+        pytest.param(
+            "Không tìm thấy dữ liệu cá nhân bị lộ trong đợt kiểm tra an toàn thông tin",
+            "<h1>Không tìm thấy dữ liệu cá nhân bị lộ trong đợt kiểm tra an toàn thông tin</h1><p>"
+            + _REPORT.format(mention="đã rà soát")
+            + "</p>",
+            False,
+            id="headline containing the phrase",
+        ),
+        pytest.param(
+            "Sở Tài chính",
+            '<div class="notfound"><h1>Không tìm thấy trang</h1><p>Trang đã bị xóa.</p>' + _LATEST + "</div>",
+            True,
+            id="heading is the message, latest news below",
+        ),
+        pytest.param(
+            "Lỗi 404 - Không tìm thấy trang | Sở Tài chính tỉnh Ninh Thuận",
+            "<h1>Thông báo</h1>" + _LATEST,
+            True,
+            id="title part is the message",
+        ),
+        pytest.param(
+            "Không tìm thấy trang - Cổng thông tin điện tử Sở Tài chính tỉnh Ninh Thuận",
+            "<h2>Thông báo</h2><p>Vui lòng quay lại trang chủ.</p>",
+            True,
+            id="short page, title names it",
+        ),
+        pytest.param(
+            "Thông báo",
+            "<h2>Thông báo</h2><p>Trang bạn tìm kiếm không tồn tại hoặc đã được di chuyển.</p>",
+            True,
+            id="short page, text is the message",
+        ),
+        pytest.param(
+            "Không tìm thấy trang",
+            "<h2>Không tìm thấy trang</h2><p>" + " ".join([_REPORT.format(mention="đã rà soát")] * 6) + "</p>",
+            False,
+            id="long content whatever its heading",
+        ),
+    ],
+)
+def test_soft_404_is_a_message_page_not_content_that_mentions_one(title: str, main: str, expected: bool) -> None:
+    assert page(main, title=title).not_found is expected
+
+
 def test_entities_and_bom_are_decoded() -> None:
     html = LAYOUT.format(
         title="C&ocirc;ng khai",

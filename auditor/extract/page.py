@@ -226,6 +226,15 @@ MAIN_TEXT_HEAD = max(CHECKED_CHARS, HEAD_SCAN_CHARS + 1)
 MAIN_TEXT_DATE_CHARS = 20_000
 # A soft 404 is a message page: a main text this long or longer is content, whatever it says.
 NOT_FOUND_MAX_CHARS = 2500
+# Below that, the message must be what the page says: its title or heading, or nearly all of its
+# text (besides the heading, under MESSAGE_PAGE_CHARS). A news item of a few paragraphs that
+# mentions "không tìm thấy dữ liệu" is content, and judging it a dead link would report as broken
+# what the agency has published.
+MESSAGE_PAGE_CHARS = 300
+# A title part or heading names the message when it is the phrase and at most this much besides
+# ("Lỗi 404 - Không tìm thấy trang"); a headline that merely contains the phrase is longer.
+MESSAGE_SLACK = 24
+_TITLE_PARTS = re.compile(r"\s+[-|:\u2013\u2014]+\s+")
 # A placeholder ("Nội dung đang được cập nhật") is all a page says besides its heading. A page with
 # more text than this is content in which one field is still to come: a contacts page's "Email: đang
 # cập nhật", a vacant "Phó Giám đốc: đang cập nhật"; judging it empty would report as unpublished what
@@ -877,6 +886,15 @@ def _contains_any(text: str, phrases: Iterable[str]) -> bool:
     return any(p in text for p in phrases)
 
 
+def _names_not_found(title: str, headings: Iterable[str]) -> bool:
+    """Whether a part of the title or a heading is a not-found message (see MESSAGE_SLACK)."""
+    for text in (*_TITLE_PARTS.split(title), *headings):
+        folded = fold(text)
+        if any(p in folded and len(folded) <= len(p) + MESSAGE_SLACK for p in _NOT_FOUND):
+            return True
+    return False
+
+
 def _parsed(body: bytes, content_type: str) -> LexborHTMLParser:
     """The tree of a page, or of its start where the markup is cut (2 × MAX_TEXT_CHARS, bounded nesting)."""
     # lexbor reads bytes as UTF-8, replacing what is not as decoding would: a page that declares
@@ -959,11 +977,15 @@ def extract_page(
         main_raw = main.text(deep=True, separator=" ")
         main_text, main_chars = _clean_head(main_raw, MAIN_TEXT_HEAD)
     message = main_chars < NOT_FOUND_MAX_CHARS
+    # Without a content root the main text is the whole body's (menus and boxes the regions left):
+    # its length says nothing of the message's, and any page that short may be one.
+    short = content is None or main_chars - len(anchor_text) < MESSAGE_PAGE_CHARS
     bare = not items and main_chars - len(anchor_text) < PLACEHOLDER_MAX_CHARS
     # Folding is costly for long texts (an article's head took 7 % of extraction): only for a page
     # short enough for one of the two checks below.
-    folded_main = fold(main_text[:CHECKED_CHARS]) if message or bare else ""
-    not_found = status_code >= 400 or (message and _contains_any(f"{fold(title)} {folded_main}", _NOT_FOUND))
+    folded_main = fold(main_text[:CHECKED_CHARS]) if (message and short) or bare else ""
+    says_not_found = short and _contains_any(f"{fold(title)} {folded_main}", _NOT_FOUND)
+    not_found = status_code >= 400 or (message and (says_not_found or _names_not_found(title, headings[:1])))
     placeholder = bare and _contains_any(folded_main, _PLACEHOLDER)
     if not items:
         script_dates = _script_dates(scripts, as_of)
