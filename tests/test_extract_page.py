@@ -143,28 +143,29 @@ _LATEST = (
 )
 
 
+def _article(heading: str, mention: str) -> str:
+    """A news item of about 550 characters under its own heading, mentioning ``mention``."""
+    return f"<h1>{heading}</h1><p>{_REPORT.format(mention=mention)}</p>"
+
+
 @pytest.mark.parametrize(
     ("title", "main", "expected"),
     [
         pytest.param(
             "Kết quả kiểm tra an toàn thông tin",
-            "<h1>Kết quả kiểm tra an toàn thông tin</h1><p>"
-            + _REPORT.format(mention="không tìm thấy dữ liệu cá nhân bị lộ")
-            + "</p>",
+            _article("Kết quả kiểm tra an toàn thông tin", "không tìm thấy dữ liệu cá nhân bị lộ"),
             False,
             id="news item mentioning the phrase",
         ),
         pytest.param(
             "Security review",
-            "<h1>Security review</h1><p>" + _REPORT.format(mention="reported that malware was not found") + "</p>",
+            _article("Security review", "reported that malware was not found"),
             False,
             id="English mention",
         ),
         pytest.param(
             "Không tìm thấy dữ liệu cá nhân bị lộ trong đợt kiểm tra an toàn thông tin",
-            "<h1>Không tìm thấy dữ liệu cá nhân bị lộ trong đợt kiểm tra an toàn thông tin</h1><p>"
-            + _REPORT.format(mention="đã rà soát")
-            + "</p>",
+            _article("Không tìm thấy dữ liệu cá nhân bị lộ trong đợt kiểm tra an toàn thông tin", "đã rà soát"),
             False,
             id="headline containing the phrase",
         ),
