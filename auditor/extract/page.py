@@ -984,8 +984,8 @@ def extract_page(
     # Folding is costly for long texts (an article's head took 7 % of extraction): only for a page
     # short enough for one of the two checks below.
     folded_main = fold(main_text[:CHECKED_CHARS]) if (message and short) or bare else ""
-    says_not_found = short and _contains_any(f"{fold(title)} {folded_main}", _NOT_FOUND)
-    not_found = status_code >= 400 or (message and (says_not_found or _names_not_found(title, headings[:1])))
+    says_not_found = message and short and _contains_any(f"{fold(title)} {folded_main}", _NOT_FOUND)
+    not_found = status_code >= 400 or says_not_found or (message and _names_not_found(title, headings[:1]))
     placeholder = bare and _contains_any(folded_main, _PLACEHOLDER)
     if not items:
         script_dates = _script_dates(scripts, as_of)
