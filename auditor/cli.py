@@ -149,18 +149,11 @@ class _Progress:
 
     def __init__(self, quiet: bool, total: int) -> None:
         self.quiet = quiet
-        # The live display on a terminal: None in logs and CI output, and with --quiet.
+        # The live display on a terminal, started by the first site's event: the command deals the
+        # sites before that, and making it (rich, 0.06 s) first would delay every worker's first
+        # request (see _Console). None until then, in logs and CI output, and with --quiet.
         self.progress: Progress | None = None
-        if not quiet and err.is_terminal:
-            from rich.progress import BarColumn, Progress, TextColumn
-
-            self.progress = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                TextColumn("{task.fields[detail]}"),
-                console=err.rich,
-                transient=True,
-            )
+        self.decided = quiet  # whether it is known if there is a live display
         self.overall: TaskID | None = None
         self.sites: dict[str, TaskID] = {}
         self.total = total
@@ -169,39 +162,58 @@ class _Progress:
         self.last_line = time.monotonic()
 
     def __enter__(self) -> _Progress:
-        if self.progress is not None:
-            self.progress.start()
-            self.overall = self.progress.add_task("sites", total=self.total, detail=f"0/{self.total}")
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _live(self) -> Progress | None:
+        """The live display, made and started on the first call if stderr is a terminal."""
+        if not self.decided:
+            self.decided = True
+            if err.is_terminal:
+                from rich.progress import BarColumn, Progress, TextColumn
+
+                self.progress = Progress(
+                    TextColumn("{task.description}"),
+                    BarColumn(),
+                    TextColumn("{task.fields[detail]}"),
+                    console=err.rich,
+                    transient=True,
+                )
+                self.progress.start()
+                self.overall = self.progress.add_task("sites", total=self.total, detail=f"0/{self.total}")
+        return self.progress
+
     def close(self) -> None:
         """Take the live display off the terminal (again: a no-op), before the results are printed."""
+        self.decided = True  # no event comes after the results; none may start a display then
         if self.progress is not None:
             self.progress.stop()
 
     def site_started(self, agency: Agency) -> None:
-        if self.progress is not None:
-            self.sites[agency.id] = self.progress.add_task(f"  {agency.id}", total=None, detail="")
+        progress = self._live()
+        if progress is not None:
+            self.sites[agency.id] = progress.add_task(f"  {agency.id}", total=None, detail="")
 
     def page_done(self, agency: Agency, pages: int, queued: int, errors: int) -> None:
         self.pages[agency.id] = pages
+        progress = self._live()
         task = self.sites.get(agency.id)
-        if self.progress is not None and task is not None:
-            self.progress.update(task, detail=f"{pages} pages · {queued} queued · {errors} errors")
-        elif not self.quiet and self.progress is None and time.monotonic() - self.last_line >= self.PLAIN_EVERY:
+        if progress is not None and task is not None:
+            progress.update(task, detail=f"{pages} pages · {queued} queued · {errors} errors")
+        elif not self.quiet and progress is None and time.monotonic() - self.last_line >= self.PLAIN_EVERY:
             self.last_line = time.monotonic()
             err.print(f"… {self.done}/{self.total} sites done, {sum(self.pages.values())} pages read")
 
     def site_finished(self, scorecard: Scorecard) -> None:
         self.done += 1
+        progress = self._live()
         task = self.sites.pop(scorecard.agency.id, None)
-        if self.progress is not None and task is not None:
-            self.progress.remove_task(task)
-        if self.progress is not None and self.overall is not None:
-            self.progress.update(self.overall, advance=1, detail=f"{self.done}/{self.total}")
+        if progress is not None and task is not None:
+            progress.remove_task(task)
+        if progress is not None and self.overall is not None:
+            progress.update(self.overall, advance=1, detail=f"{self.done}/{self.total}")
         elif not self.quiet:
             err.print(
                 f"[{self.done}/{self.total}] {scorecard.agency.id}: {scorecard.site_status.value}, "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -91,6 +92,28 @@ def test_the_command_deals_the_sites_before_it_loads_rich_or_the_report_renderer
     probe = f"import sys, auditor.cli, auditor.pipeline; print(sorted(m for m in {later!r} if m in sys.modules))"
     imported = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert imported.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("terminal", "live"), [(True, "True"), (False, "False")])
+def test_the_progress_display_loads_rich_at_the_first_site_not_before(terminal: bool, live: str) -> None:
+    # The display is made when the command starts, before it deals the sites; rich is loaded once
+    # a site reports, after the deal. On a terminal that first report starts the live display.
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, types; from auditor.cli import _Progress\n"
+        "with _Progress(False, 1) as p:\n"
+        "    before = 'rich' in sys.modules; a = types.SimpleNamespace(id='a')\n"
+        "    p.site_started(a); p.page_done(a, 1, 0, 0); live = p.progress is not None\n"
+        "print(before, 'rich' in sys.modules, live)"  # after the display: it takes over stdout while live
+    )
+    # Standard error is a pipe here: a terminal only where rich is told so.
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
+    if terminal:
+        env["TTY_COMPATIBLE"] = "1"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.split() == ["False", "True", live]
 
 
 def test_reading_the_flags_loads_no_pydantic() -> None:
