@@ -13,6 +13,8 @@ import io
 import json
 import multiprocessing
 import os
+import pickle
+import threading
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -100,14 +102,16 @@ def test_run_folder_holds_every_format_and_results_validate(tmp_path: Path) -> N
 
 
 class _Recording(ProcessPoolExecutor):
-    """A real pool that notes the formats of each job it was given."""
+    """A real pool that notes the formats of each job it was given, and what else the job holds."""
 
     def __init__(self) -> None:
         super().__init__(1, mp_context=multiprocessing.get_context("spawn"))
         self.given: list[tuple[str, ...]] = []
+        self.payloads: list[tuple[Any, ...]] = []
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         self.given.append(tuple(args[0]))
+        self.payloads.append(args[1:])
         return super().submit(fn, *args, **kwargs)
 
 
@@ -135,15 +139,55 @@ def test_an_idle_worker_renders_the_workbook_and_every_file_is_the_same(tmp_path
     # One job, the run sent once: the workbook and the tables; JSON, the page and the summary stay.
     assert helper.given == [("csv", "xlsx", "junit")]
     assert _files(tmp_path / "helped") == _files(tmp_path / "here")
+    # The run went already pickled: made here, not by the pool's feeder thread while this process rendered.
+    [(pickled,)] = helper.payloads
+    assert isinstance(pickled, bytes)
+    assert pickle.loads(pickled) == (sample_run(), "vi", None)  # noqa: S301 - bytes this test made
 
 
-@pytest.mark.parametrize("broken", ["shut down", "job fails"])
-def test_a_helper_that_cannot_render_leaves_the_work_to_this_process(tmp_path: Path, broken: str) -> None:
+def test_the_run_is_pickled_by_the_calling_thread_before_it_renders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Pickled by the pool's feeder thread, the run waited for this process's own renders to yield
+    # the interpreter, and the helper started its share late.
+    events: list[tuple[str, str]] = []
+    dumps, render_json = pickle.dumps, FORMATS["json"].render
+
+    def noting_dumps(obj: Any, *args: Any, **kwargs: Any) -> bytes:
+        events.append(("pickled", threading.current_thread().name))
+        return dumps(obj, *args, **kwargs)
+
+    def noting_render(run: AuditRun, lang: str, context: ReportContext | None) -> str | bytes:
+        events.append(("rendered json", threading.current_thread().name))
+        return render_json(run, lang, context)
+
+    monkeypatch.setattr("auditor.pipeline.pickle.dumps", noting_dumps)
+    monkeypatch.setattr("auditor.report.json_report.render", noting_render)
+    helper = ThreadPoolExecutor(1)  # runs the job as given, pickling nothing itself
+    try:
+        write_reports(sample_run(), tmp_path / "helped", list(FORMATS), "vi", helper=helper)
+    finally:
+        helper.shutdown()
+    here = threading.current_thread().name
+    assert events == [("pickled", here), ("rendered json", here)]
+
+
+@pytest.mark.parametrize("broken", ["shut down", "job fails", "cannot pickle"])
+def test_a_helper_that_cannot_render_leaves_the_work_to_this_process(
+    tmp_path: Path, broken: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write_reports(sample_run(), tmp_path / "here", list(FORMATS), "vi")
     helper: Executor
     if broken == "shut down":
         helper = ThreadPoolExecutor(1)
         helper.shutdown()  # submit raises RuntimeError
+    elif broken == "cannot pickle":
+
+        def refuse(obj: Any, *args: Any, **kwargs: Any) -> bytes:
+            raise pickle.PicklingError("cannot pickle the run")
+
+        monkeypatch.setattr("auditor.pipeline.pickle.dumps", refuse)
+        helper = _Failing()  # never given the job: its failure would not be this one
     else:
         helper = _Failing()
     written = write_reports(sample_run(), tmp_path / "helped", list(FORMATS), "vi", helper=helper)
