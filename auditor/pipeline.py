@@ -326,9 +326,10 @@ def _render(
     if helper is not None and away:
         # One job for them all, the run sent once, and pickled here before this process renders:
         # left to the pool's feeder thread, it was pickled between this process's own renders, a
-        # switch interval at a time, and the helper began 0.05-0.08 s later instead of 0.01-0.02.
-        # A pool shut down or broken, or a run that cannot be pickled (none can now): rendered here.
-        with contextlib.suppress(RuntimeError, TypeError, pickle.PicklingError):
+        # switch interval at a time, and the helper began 0.05-0.08 s later instead of 0.01-0.04.
+        # A pool shut down or broken, or a run that cannot be pickled (none can now; pickle raises
+        # any of the last three): rendered here, as when the pool's feeder thread failed.
+        with contextlib.suppress(RuntimeError, pickle.PicklingError, TypeError, AttributeError):
             pickled = pickle.dumps((run, lang, context), protocol=pickle.HIGHEST_PROTOCOL)
             helped = helper.submit(_render_pickled, away, pickled)
     local = [name for name in formats if helped is None or name not in away]

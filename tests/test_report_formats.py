@@ -172,7 +172,16 @@ def test_the_run_is_pickled_by_the_calling_thread_before_it_renders(
     assert events == [("pickled", here), ("rendered json", here)]
 
 
-@pytest.mark.parametrize("broken", ["shut down", "job fails", "cannot pickle"])
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "shut down",
+        "job fails",
+        "cannot pickle: PicklingError",
+        "cannot pickle: TypeError",
+        "cannot pickle: AttributeError",
+    ],
+)
 def test_a_helper_that_cannot_render_leaves_the_work_to_this_process(
     tmp_path: Path, broken: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -181,10 +190,12 @@ def test_a_helper_that_cannot_render_leaves_the_work_to_this_process(
     if broken == "shut down":
         helper = ThreadPoolExecutor(1)
         helper.shutdown()  # submit raises RuntimeError
-    elif broken == "cannot pickle":
+    elif broken.startswith("cannot pickle"):
+        # What pickle raises for a lambda, a lock and a local function.
+        error = {"PicklingError": pickle.PicklingError, "TypeError": TypeError, "AttributeError": AttributeError}
 
         def refuse(obj: Any, *args: Any, **kwargs: Any) -> bytes:
-            raise pickle.PicklingError("cannot pickle the run")
+            raise error[broken.rpartition(" ")[2]]("cannot pickle the run")
 
         monkeypatch.setattr("auditor.pipeline.pickle.dumps", refuse)
         helper = _Failing()  # never given the job: its failure would not be this one
