@@ -327,11 +327,15 @@ def _render(
         # One job for them all, the run sent once, and pickled here before this process renders:
         # left to the pool's feeder thread, it was pickled between this process's own renders, a
         # switch interval at a time, and the helper began 0.05-0.08 s later instead of 0.01-0.04.
-        # A pool shut down or broken, or a run that cannot be pickled (none can now; pickle raises
-        # any of the last three): rendered here, as when the pool's feeder thread failed.
-        with contextlib.suppress(RuntimeError, pickle.PicklingError, TypeError, AttributeError):
-            pickled = pickle.dumps((run, lang, context), protocol=pickle.HIGHEST_PROTOCOL)
-            helped = helper.submit(_render_pickled, away, pickled)
+        try:
+            pickled: bytes | None = pickle.dumps((run, lang, context), protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            # What pickle raises for what it cannot pickle (nothing in a run, now): rendered here,
+            # as when the pool's feeder thread failed to pickle it.
+            pickled = None
+        if pickled is not None:
+            with contextlib.suppress(RuntimeError):  # shut down, or broken (BrokenExecutor)
+                helped = helper.submit(_render_pickled, away, pickled)
     local = [name for name in formats if helped is None or name not in away]
     done = dict(zip(local, _render_each(local, run, lang, context), strict=True))
     meanwhile()
