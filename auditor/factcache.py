@@ -78,6 +78,8 @@ _COMPRESSION: dict[int, int] = {
 _compress = zstd.FrameCompressor(options=_COMPRESSION)
 # Facts looked up ahead of a bodiless 304 and not yet taken; more means fetches were abandoned.
 MAX_PINNED = 1024
+# What ``FactsCache.known`` is asked: URL, status, content type, Last-Modified, body hash, reference date.
+_Asked = tuple[str, int, str, str | None, str, dt.date]
 # A page's links are stored as one string, fields and links apart by these separators: marshal
 # reads one string far faster than six per link. Text that holds one of them (web content may)
 # is stored field by field instead.
@@ -301,7 +303,10 @@ class FactsCache:
         self._db: sqlite3.Connection | None = None
         self._broken = False
         self._waiting: dict[bytes, tuple[int, int, bytes]] = {}
-        self._pinned: dict[tuple[str, int, str, str | None, str, dt.date], PageFacts] = {}
+        # Facts ``known`` found, by URL, with what it was asked: the page's next ``extract`` takes them
+        # (or drops them, if the page changed: a page stored without its body is asked about before
+        # it is requested again, see auditor.crawl.fetcher.Fetcher.fetch).
+        self._pinned: dict[str, tuple[_Asked, PageFacts]] = {}
         self._links = _LinkPool()
         # Rebuilt, or made by this process; a national audit's runs outnumber it, those in use stay.
         self._runs: Generations[bytes, tuple[Link, ...]] = Generations(MAX_RUNS)
@@ -458,14 +463,15 @@ class FactsCache:
         The facts are read now and kept for that ``extract``, so the answer cannot change in between.
         """
         asked = (url, status_code, content_type, last_modified, sha256, as_of)
-        if asked in self._pinned:
+        pinned = self._pinned.get(url)
+        if pinned is not None and pinned[0] == asked:
             return True
         facts = self._load(self._key(*asked[:5]), url, status_code, as_of)
         if facts is None:
             return False
         if len(self._pinned) >= MAX_PINNED:
             self._pinned.clear()  # fetches that never came back for their facts
-        self._pinned[asked] = facts
+        self._pinned[url] = (asked, facts)
         return True
 
     def extract(
@@ -486,10 +492,10 @@ class FactsCache:
         """
         sha256 = sha256 or body_sha256(body)
         # Pinned by ``known`` under its arguments, which identify the key without hashing it again.
-        pinned = self._pinned.pop((url, status_code, content_type, last_modified, sha256, as_of), None)
-        if pinned is not None:
+        pinned = self._pinned.pop(url, None)
+        if pinned is not None and pinned[0] == (url, status_code, content_type, last_modified, sha256, as_of):
             self.hits += 1
-            return pinned
+            return pinned[1]
         key = self._key(url, status_code, content_type, last_modified, sha256)
         facts = self._load(key, url, status_code, as_of)
         if facts is not None:

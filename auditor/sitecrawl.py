@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import datetime as dt
+import functools
 import heapq
 import itertools
 import re
@@ -202,7 +203,8 @@ class _SiteCrawler:
         self.agency = agency
         self.hosts = agency.hosts  # a property that builds its Scope: asked for every page and link
         self.extract = extract
-        self.known = known
+        # Given to the fetcher only with the facts kept: it then stores pages without their bodies.
+        self.body_needed = functools.partial(self._body_needed, known) if known is not None else None
         self.recogniser = recogniser
         self.fetcher = fetcher
         self.settings = settings
@@ -271,9 +273,7 @@ class _SiteCrawler:
         if self._obey_robots() and not policy.allows(home):
             return SiteCrawl(SiteStatus.ROBOTS_DISALLOWED, "robots.txt disallows the home page", {}, (), False)
         self.robots_overridden += not policy.allows(home)
-        result = await self.fetcher.fetch(
-            home, self.hosts, verify=self.agency.tls_verify, body_needed=self._body_needed
-        )
+        result = await self.fetcher.fetch(home, self.hosts, verify=self.agency.tls_verify, body_needed=self.body_needed)
         failure = _site_failure(result)
         if failure is not None:
             return SiteCrawl(failure[0], self._detail(failure[1]), {}, (), False)
@@ -357,7 +357,7 @@ class _SiteCrawler:
                             entry.url,
                             self.hosts,
                             verify=self.agency.tls_verify,
-                            body_needed=self._body_needed,
+                            body_needed=self.body_needed,
                         )
                     )
                     inflight.append((task, entry.depth))
@@ -373,9 +373,9 @@ class _SiteCrawler:
             for task, _ in inflight:
                 task.cancel()
 
-    def _body_needed(self, entry: CachedResponse) -> bool:
+    def _body_needed(self, known: FactsLookup, entry: CachedResponse) -> bool:
         """A cached page whose facts the extractor has is judged from them, its body left unread."""
-        return self.known is None or not self.known(
+        return not known(
             entry.url,
             entry.status_code,
             content_type=entry.content_type,
@@ -401,6 +401,7 @@ class _SiteCrawler:
                 as_of=state.as_of,
                 sha256=result.body_sha256,
             )
+            self.fetcher.settle(result)  # its facts are kept: the cache may write the page's entry
         if result.status_code >= 400:
             state.errors += 1
         # Links, headings and crumbs are weighed below; judging needs the page's items and dates only.

@@ -356,7 +356,8 @@ def test_read_ahead_answers_every_lookup_as_the_database_does(tmp_path: Path) ->
     asked = [*AROUND, broken.url, "https://a.gov.vn/never-stored"]
     plain = HttpCache(tmp_path, "run")
     expected = [plain.lookup(url) for url in asked]
-    assert sum(entry is not None for entry in expected) == len(AROUND[::2])
+    assert sum(entry is not None for entry in expected) == len(AROUND[::2]) + 1
+    assert [entry.url for entry in expected if entry is not None and not entry.body_kept] == [broken.url]
     ahead = HttpCache(tmp_path, "run")
     ahead.read_ahead(["a.gov.vn", "b.gov.vn", "A.GOV.VN"])
     assert [ahead.lookup(url) for url in asked] == expected

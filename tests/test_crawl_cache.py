@@ -8,11 +8,15 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
+import sqlite3
+from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
+from auditor import factcache
 from auditor.config import load_registry, load_rules
 from auditor.crawl import cache as cache_module
 from auditor.crawl.cache import DATABASE, CachedResponse, HttpCache
@@ -150,3 +154,107 @@ def test_a_body_is_compressed_unless_its_url_had_it_and_kept_once_whatever_urls_
     assert cache.body(changed) == body + b"<p>moi</p>"
     count = cache._db().execute("SELECT count(*) FROM bodies").fetchone()[0]
     assert count == 2
+
+
+def _bodiless(cache: HttpCache, url: str, body: bytes = b"<html>trang</html>") -> CachedResponse:
+    kind, modified = "text/html", "Sun, 01 Nov 2026 00:00:00 GMT"
+    return cache.store(url, status_code=200, content_type=kind, last_modified=modified, etag='"v1"', location="",
+                       body=body, truncated=False, keep_body=False)  # fmt: skip
+
+
+def _entries(folder: Path) -> list[str]:
+    """URLs of the entries on disk, as another process would read them."""
+    return sorted(url for url in (f"https://a.gov.vn/{i}" for i in range(3)) if HttpCache(folder, "x").lookup(url))
+
+
+def test_a_page_whose_facts_are_kept_is_stored_without_its_body_and_only_once_settled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compressed: list[bytes] = []
+    compress = cache_module._compress_body
+    monkeypatch.setattr(cache_module, "_compress_body", lambda body: compressed.append(body) or compress(body))
+    on_disk_when_flushed: list[list[str]] = []
+    cache = HttpCache(tmp_path, "run")
+    cache.begin()
+    cache.write_first(lambda: on_disk_when_flushed.append(_entries(tmp_path)))
+
+    first, second, never = (_bodiless(cache, f"https://a.gov.vn/{i}") for i in range(3))
+    assert compressed == []
+    assert (first.body_kept, first.body_sha256) == (False, cache_module.body_sha256(b"<html>trang</html>"))
+    assert cache.lookup(first.url) == first  # found while it waits
+    assert cache.body(first) is None  # nothing to read back: the caller judges the page from its facts
+    cache.flush()
+    assert (_entries(tmp_path), on_disk_when_flushed) == ([], [])  # not settled: nothing written
+
+    cache.settle(first.url)
+    cache.settle(second.url)
+    cache.settle("https://a.gov.vn/never-stored")  # nothing waits for it: a no-op
+    cache.finish()
+    # What the entries rely on was written first, while none of them was on disk yet.
+    assert on_disk_when_flushed == [[]]
+    assert _entries(tmp_path) == [first.url, second.url]  # the one never settled is not written
+    assert never.url not in _entries(tmp_path)
+    again = HttpCache(tmp_path, "run")
+    found = again.lookup(first.url)
+    assert found == first
+    assert found is not None
+    assert found.validators == {
+        "If-None-Match": '"v1"',
+        "If-Modified-Since": "Sun, 01 Nov 2026 00:00:00 GMT",
+    }
+    assert again.body(found) is None
+    assert cache._db().execute("SELECT count(*) FROM bodies").fetchone() == (0,)
+
+    # Stored again with its body (a caller that needs it): compressed, although the hash is the same.
+    kept = again.store(first.url, status_code=200, content_type="text/html", last_modified=None, etag=None,
+                       location="", body=b"<html>trang</html>", truncated=False, previous=found)  # fmt: skip
+    assert kept.body_kept
+    assert len(compressed) == 1
+    assert again.body(kept) == b"<html>trang</html>"
+
+
+def test_pages_stored_without_bodies_are_fetched_in_full_when_their_facts_are_gone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A new version of the extractor reads none of the facts the last one kept: each page it needs
+    # is asked for without validators (a 304 would leave it nothing to parse), and judged the same.
+    cache_dir = tmp_path / "cache"
+    first, _ = _audit(cache_dir)
+    first_stats = _stats(cache_dir)["total"]
+    assert isinstance(first_stats, dict)
+    with closing(sqlite3.connect(cache_dir / DATABASE)) as db:
+        bodiless = {
+            ((parts.hostname or ""), parts.path)
+            for (url,) in db.execute(
+                "SELECT url FROM entries WHERE body_sha256 NOT IN (SELECT sha256 FROM bodies) AND etag IS NOT NULL"
+            )
+            for parts in [urlsplit(url)]
+        }
+        (bodies,) = db.execute("SELECT count(*) FROM bodies").fetchone()
+    # Parsed pages keep no body; what no page's facts stand for does (robots.txt, sitemaps).
+    assert len(bodiless) > 100
+    assert 0 < bodies <= 3 * len(AGENCIES)
+
+    monkeypatch.setattr(factcache, "extractor_fingerprint", lambda: "a newer extractor")
+    second, second_log = _audit(cache_dir)
+    second_stats = _stats(cache_dir)["total"]
+    assert isinstance(second_stats, dict)
+    for name, fmt in FORMATS.items():
+        assert fmt.render(second, "vi") == fmt.render(first, "vi"), name
+    # A page stored without its body is asked for in full first (a page reached both through a
+    # redirect and through a link is then asked again, conditionally, as in any run).
+    fetched: set[tuple[str, str]] = set()
+    revalidated = set()
+    for host, path, conditional in second_log:
+        if conditional:
+            assert (host, path) not in bodiless or (host, path) in fetched, (host, path)
+            revalidated.add(path)
+        fetched.add((host, path))
+    assert "/robots.txt" in revalidated
+    assert second_stats["requests"] == first_stats["requests"]
+
+    third, _ = _audit(cache_dir)  # the new extractor's facts are kept now: 304s again
+    assert FORMATS["json"].render(third, "vi") == FORMATS["json"].render(first, "vi")
+    third_stats = _stats(cache_dir)["total"]
+    assert isinstance(third_stats, dict)
+    assert third_stats["full"] <= 0.1 * first_stats["full"]

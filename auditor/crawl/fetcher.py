@@ -58,6 +58,8 @@ class FetchResult:
     # body was left in the cache because the caller said it needs only the hash (see ``fetch``).
     body_sha256: str | None = None
     body_elided: bool = False
+    # The URL the cache holds this response under without its body, until the caller settles it.
+    unsettled: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -498,7 +500,10 @@ class Fetcher:
 
         A response the cache answers (a 304, or a replay) comes back without its body when
         ``body_needed`` says the caller can do without it: reading and inflating a stored body
-        costs a rerun more than the request.
+        costs a rerun more than the request. A caller that gives ``body_needed`` keeps what it needs
+        of a body by its hash (a page's facts): the cache stores such a response without its body
+        and writes the entry once the caller has called :meth:`settle`. A stored response whose body
+        is not kept, and that the caller cannot do without, is asked for in full.
         """
         current = url
         for _ in range(defaults.MAX_REDIRECTS + 1):
@@ -529,6 +534,11 @@ class Fetcher:
                 )
             current = target
         return FetchResult(url=url, final_url=current, error="redirect_loop", detail="too many redirects")
+
+    def settle(self, result: FetchResult) -> None:
+        """The caller has kept what it needs of ``result``'s body: the cache may write its entry (see ``fetch``)."""
+        if self.cache is not None and result.unsettled is not None:
+            self.cache.settle(result.unsettled)
 
     def _failed(self, url: str, error: str, detail: str) -> None:
         breaker = self._breakers.setdefault(origin_of(url), _Breaker())
@@ -564,6 +574,8 @@ class Fetcher:
             if replayed is not None:
                 self._stats(url).replayed += 1
                 return replayed
+        if cached is not None and not cached.body_kept and (body_needed is None or body_needed(cached)):
+            cached = None  # nothing could stand for the body a 304 would mean: no validators sent
         origin = origin_of(url)
         breaker = self._breakers.get(origin)
         if breaker is not None and breaker.open:
@@ -704,9 +716,9 @@ class Fetcher:
             if method == "GET" and _wanted(content_type, url):
                 body, truncated = await _read_body(response, self.settings.max_page_bytes)
             stats.full += 1
-        sha256 = None
+        stored = None
         if self.cache is not None and method == "GET":
-            sha256 = self.cache.store(
+            stored = self.cache.store(
                 url,
                 status_code=status,
                 content_type=content_type,
@@ -716,7 +728,8 @@ class Fetcher:
                 body=body,
                 truncated=truncated,
                 previous=cached,
-            ).body_sha256
+                keep_body=request.body_needed is None,
+            )
         if redirect:
             return FetchResult(url=url, final_url=url, status_code=status, detail=location)
         return FetchResult(
@@ -727,7 +740,8 @@ class Fetcher:
             last_modified=last_modified,
             body=body,
             truncated=truncated,
-            body_sha256=sha256,  # None for an empty body, as the cache stores it
+            body_sha256=stored.body_sha256 if stored is not None else None,  # None for an empty body, as stored
+            unsettled=url if stored is not None and not stored.body_kept else None,
         )
 
 
