@@ -11,11 +11,11 @@ import os
 import pickle
 import shutil
 import tempfile
-from collections.abc import Callable, Container, Mapping, Sequence
+from collections.abc import Callable, Container, Coroutine, Mapping, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from . import __version__
 from .crawl import defaults
@@ -148,7 +148,29 @@ def _audit_group(
     """
     from .siteaudit import audit_agencies
 
-    return asyncio.run(audit_agencies(group, rules, options, worker_sender(), cache, shared))
+    return _run_quietly(audit_agencies(group, rules, options, worker_sender(), cache, shared))
+
+
+_T = TypeVar("_T")
+
+
+def _run_quietly(main: Coroutine[Any, Any, _T]) -> _T:
+    """``asyncio.run(main)``, without the repr of ``main``'s result that Python 3.11 builds as it ends.
+
+    On the main thread, ``asyncio.Runner.run`` installs a SIGINT handler holding the main task and
+    asks ``signal.getsignal`` for it at the end; ``signal._int_to_enum`` looks that handler up among
+    the enum's values, which fails with a ValueError whose message is its ``%r``: the done task's,
+    with the full repr of its result, the whole audit's scorecards. That took 0.04-0.09 s of every
+    run in each process (py-spy of a rerun), at the end, while nothing else could go on. Here the
+    task returns nothing, and the result comes back another way.
+    """
+    result: list[_T] = []
+
+    async def keeping() -> None:
+        result.append(await main)
+
+    asyncio.run(keeping())
+    return result[0]
 
 
 def audit_in_workers(
@@ -179,7 +201,7 @@ def _audit_in_workers(
     processes = len(partition(registry.agencies, options.workers, weight))
     if processes <= 1:
         discard_prestarted()  # one group: this process audits it alone
-        return asyncio.run(audit(registry, rules, options, observer)), None
+        return _run_quietly(audit(registry, rules, options, observer)), None
     cache = _open_cache(registry, rules, options)
     per_worker = max(1, -(-options.settings.global_concurrency // processes))
     share_options = replace(options, settings=replace(options.settings, global_concurrency=per_worker))
@@ -201,7 +223,7 @@ def _audit_in_workers(
                 _load_renderers(here_formats)
             return [here, *await workers.results()], workers.pool
 
-    shares, pool = asyncio.run(everywhere())
+    shares, pool = _run_quietly(everywhere())
     return _conclude(registry, rules, options, cache, shares), pool if keep else None
 
 
