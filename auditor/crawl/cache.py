@@ -264,7 +264,10 @@ class HttpCache:
             db.execute(_PRUNE)
 
     def lookup(self, url: str) -> CachedResponse | None:
-        """The stored response for ``url``, or None (a damaged entry or database is treated as absent)."""
+        """The stored response for ``url``, or None (a damaged database is treated as absent).
+
+        An entry whose body is missing (stored without it, or lost) comes back with ``body_kept`` False.
+        """
         waiting = self._stored.get(url) or self._unsettled.get(url)
         if waiting is not None:
             return waiting
