@@ -318,6 +318,23 @@ def _chain(exc: BaseException) -> list[BaseException]:
 _RESET_ERRORS = (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError, ConnectionResetError, BrokenPipeError)
 
 
+def _let_go(exc: BaseException) -> None:
+    """Drop the tracebacks of an exception handled for good, and of every exception it came from.
+
+    tenacity's retrying object and its retry state refer to each other, and keep the last attempt's
+    exception until a full collection; its traceback would keep every frame it went through, and in
+    them the request and the site's crawler with all of its pages.
+    """
+    pending, seen = [exc], set[int]()
+    while pending:
+        link = pending.pop()
+        if id(link) in seen:
+            continue
+        seen.add(id(link))
+        link.__traceback__ = None
+        pending.extend(x for x in (link.__cause__, link.__context__) if x is not None)
+
+
 def _classify(exc: BaseException) -> tuple[str, str]:
     """Map a transport exception to a reason code and a human detail (the exact TLS error included)."""
     chain = _chain(exc)
@@ -585,19 +602,24 @@ class Fetcher:
         request = _Request(url, origin, method, verify, transport, cached, body_needed)
         try:
             result = await self._attempts(request)
-        except _BadURL as exc:
-            return FetchResult(url=url, final_url=url, error="bad_url", detail=str(exc))
-        except _Undecodable as exc:
-            return FetchResult(url=url, final_url=url, error="bad_encoding", detail=f"Content-Encoding: {exc}")
-        except _Retryable as exc:
-            # A server that answers, even with an error, is not failing at the connection: no breaker.
-            return FetchResult(url=url, final_url=url, status_code=exc.status)
-        except httpx.TransportError as exc:
-            reason, detail = _classify(exc)
-            self._failed(url, reason, detail)
-            return FetchResult(url=url, final_url=url, error=reason, detail=detail)
+        except (_BadURL, _Undecodable, _Retryable, httpx.TransportError) as exc:
+            _let_go(exc)
+            return self._failure(url, exc)
         self._breakers.pop(origin, None)
         return result
+
+    def _failure(self, url: str, exc: _BadURL | _Undecodable | _Retryable | httpx.TransportError) -> FetchResult:
+        """The result of a URL whose request ended in ``exc``."""
+        if isinstance(exc, _BadURL):
+            return FetchResult(url=url, final_url=url, error="bad_url", detail=str(exc))
+        if isinstance(exc, _Undecodable):
+            return FetchResult(url=url, final_url=url, error="bad_encoding", detail=f"Content-Encoding: {exc}")
+        if isinstance(exc, _Retryable):
+            # A server that answers, even with an error, is not failing at the connection: no breaker.
+            return FetchResult(url=url, final_url=url, status_code=exc.status)
+        reason, detail = _classify(exc)
+        self._failed(url, reason, detail)
+        return FetchResult(url=url, final_url=url, error=reason, detail=detail)
 
     async def _attempts(self, request: _Request) -> FetchResult:
         """The first attempt, then (only after a failure worth retrying) tenacity's retry loop."""
