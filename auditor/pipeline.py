@@ -350,12 +350,12 @@ def _render(
         # left to the pool's feeder thread, it was pickled between this process's own renders, a
         # switch interval at a time, and the helper began 0.05-0.08 s later instead of 0.01-0.04.
         try:
-            pickled: bytes | None = pickle.dumps((run, lang, context), protocol=pickle.HIGHEST_PROTOCOL)
+            pickled = pickle.dumps((run, lang, context), protocol=pickle.HIGHEST_PROTOCOL)
         except (pickle.PicklingError, TypeError, AttributeError):
             # What pickle raises for what it cannot pickle (nothing in a run, now): rendered here,
             # as when the pool's feeder thread failed to pickle it.
-            pickled = None
-        if pickled is not None:
+            pass
+        else:
             with contextlib.suppress(RuntimeError):  # shut down, or broken (BrokenExecutor)
                 helped = helper.submit(_render_pickled, away, pickled)
     local = [name for name in formats if helped is None or name not in away]
