@@ -7,6 +7,7 @@ import functools
 import importlib
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -460,11 +461,17 @@ def test_the_event_loop_ends_without_turning_the_audit_into_text() -> None:
     # signal.getsignal then formats that handler, the task and its whole result (the audit's
     # scorecards) into an error message it drops. The pipeline's runner never gives the task one.
     assert threading.current_thread() is threading.main_thread()
-    _Watched.reprs = 0
-    asyncio.run(_answer())
-    assert _Watched.reprs > 0  # what the workaround is for; if Python stops doing it, it can go
-    _Watched.reprs = 0
-    result = pipeline._run_quietly(_answer())
+    # asyncio installs its handler only over Python's own: a shell that started the tests in the
+    # background (``pytest &``) left SIGINT ignored, and the canary below then saw nothing.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        _Watched.reprs = 0
+        asyncio.run(_answer())
+        assert _Watched.reprs > 0  # what the workaround is for; if Python stops doing it, it can go
+        _Watched.reprs = 0
+        result = pipeline._run_quietly(_answer())
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert result[1] == 1
     assert isinstance(result[0][0], _Watched)
     assert _Watched.reprs == 0
