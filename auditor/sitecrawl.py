@@ -396,6 +396,10 @@ class _SiteCrawler:
 
     def _record(self, result: FetchResult, depth: int) -> None:
         state = self.state
+        if result.final_url != result.url:
+            # Redirected: the target is this page, never to be asked for again when a link names it
+            # (a SharePoint home, reached from "/", is linked from every page's crumbs).
+            state.taken.add(result.final_url)
         if result.error is not None:
             state.errors += 1
             state.pages[result.url] = PageRecord(result.url, result.status_code, error=result.error)

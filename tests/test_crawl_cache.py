@@ -67,8 +67,8 @@ def test_second_audit_of_an_unchanged_portal_is_mostly_304s_with_identical_repor
         assert fmt.render(first, "vi") == fmt.render(uncached, "vi"), name
         assert fmt.render(second, "vi") == fmt.render(first, "vi"), name
 
-    # The first run asks conditionally only for what it already fetched itself (a page reached
-    # both through a redirect and through a link).
+    # The first run asks conditionally only for what it already fetched itself (a page read, then
+    # reached again through a redirect from another URL).
     fetched: set[tuple[str, str]] = set()
     for host, path, conditional in first_log:
         assert not conditional or (host, path) in fetched, (host, path)

@@ -1,5 +1,5 @@
 """Crawl guards against small scripted servers: sitemap.xml seeding, the circuit breaker, the
-decompression cap, and the report saying when robots.txt was overridden."""
+decompression cap, the report saying when robots.txt was overridden, and pages asked for once."""
 
 from __future__ import annotations
 
@@ -141,3 +141,25 @@ def test_a_crawl_delay_beyond_the_cap_is_capped_and_said(tmp_path: Path) -> None
     card = run.scorecards[0]
     assert card.site_status.value == "reachable"
     assert f"robots.txt Crawl-delay 1e+09 s for {HOST}: waited {defaults.MAX_CRAWL_DELAY:g} s" in card.site_reason
+
+
+def test_a_page_reached_through_a_redirect_is_not_asked_for_again_when_a_link_names_it(tmp_path: Path) -> None:
+    # A SharePoint home: "/" redirects to it, and every page's crumbs link back to it.
+    crumbs = '<a href="/portal/Pages/default.aspx">Trang chủ</a>'
+    home = f'<html><body>{crumbs}<main><a href="/tin-tuc">Tin tức</a><a href="/cu">Cũ</a></main></body></html>'
+    routes = {
+        (HOST, "/"): lambda n: Reply(302, b"<html>Object moved</html>", {"Location": "/portal/Pages/default.aspx"}),
+        (HOST, "/portal/Pages/default.aspx"): lambda n: Reply(body=home.encode()),
+        (HOST, "/tin-tuc"): lambda n: Reply(
+            body=f"<html><body>{crumbs}<main>{PAGE.decode()}</main></body></html>".encode()
+        ),
+        # A link that redirects to a page already read: only the redirect tells where it leads,
+        # and the redirect is followed.
+        (HOST, "/cu"): lambda n: Reply(301, b"", {"Location": "/tin-tuc"}),
+    }
+    with serve(routes) as server:
+        run = _audit(tmp_path, server, mode="full")
+    assert run.scorecards[0].site_status.value == "reachable"
+    assert server.hits[(HOST, "/")] == server.hits[(HOST, "/portal/Pages/default.aspx")] == 1
+    assert server.hits[(HOST, "/cu")] == 1
+    assert server.hits[(HOST, "/tin-tuc")] == 2
