@@ -75,7 +75,8 @@ async def _audit_agency(
         if facts is not None:
             facts.done_with(agency.hosts)
     score, scored = score_findings(findings)
-    pages = sum(1 for p in crawl.pages.values() if not p.robots_blocked)
+    # A page reached through a redirect is recorded under its target too: counted once.
+    pages = sum(1 for url, p in crawl.pages.items() if p.url == url and not p.robots_blocked)
     scorecard = Scorecard(agency, crawl.site_status, crawl.site_detail, findings, score, scored, pages)
     if observer is not None:
         observer.site_finished(scorecard)

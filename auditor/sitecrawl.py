@@ -396,10 +396,6 @@ class _SiteCrawler:
 
     def _record(self, result: FetchResult, depth: int) -> None:
         state = self.state
-        if result.final_url != result.url:
-            # Redirected: the target is this page, never to be asked for again when a link names it
-            # (a SharePoint home, reached from "/", is linked from every page's crumbs).
-            state.taken.add(result.final_url)
         if result.error is not None:
             state.errors += 1
             state.pages[result.url] = PageRecord(result.url, result.status_code, error=result.error)
@@ -420,9 +416,14 @@ class _SiteCrawler:
             state.errors += 1
         # Links, headings and crumbs are weighed below; judging needs the page's items and dates only.
         # Keeping no more keeps memory flat however many pages a site has.
-        state.pages[result.url] = PageRecord(
-            result.url, result.status_code, facts=_for_judging(facts) if facts is not None else None
-        )
+        record = PageRecord(result.url, result.status_code, facts=_for_judging(facts) if facts is not None else None)
+        state.pages[result.url] = record
+        if result.final_url != result.url and result.final_url not in state.pages:
+            # Redirected: the target is this page. A link naming it is not followed again (a
+            # SharePoint home, reached from "/", is linked from every page's crumbs), and a category
+            # or an item found at it is judged from this fetch.
+            state.taken.add(result.final_url)
+            state.pages[result.final_url] = record
         if facts is None or result.status_code >= 400 or facts.not_found:
             return
         if depth > 0:

@@ -163,3 +163,30 @@ def test_a_page_reached_through_a_redirect_is_not_asked_for_again_when_a_link_na
     assert server.hits[(HOST, "/")] == server.hits[(HOST, "/portal/Pages/default.aspx")] == 1
     assert server.hits[(HOST, "/cu")] == 1
     assert server.hits[(HOST, "/tin-tuc")] == 2
+
+
+def test_a_category_page_first_reached_through_a_redirect_is_judged_from_that_fetch(tmp_path: Path) -> None:
+    # Many portals' "Tin tức" menu item is the home page itself, which "/" redirects to: the page is
+    # asked for once, and the news category is judged from it.
+    target = "/portal/Pages/default.aspx"
+    items = "".join(
+        f'<li><a href="/tin/{day}">Tin ngày {day}</a> <span>{day}/10/2026</span></li>' for day in range(20, 26)
+    )
+    menu = f'<nav><a href="{target}">Tin tức</a></nav>'
+    home = f"<html><body>{menu}<main><h1>Tin tức</h1><ul>{items}</ul></main></body></html>"
+    routes = {
+        (HOST, "/"): lambda n: Reply(302, b"<html>Object moved</html>", {"Location": target}),
+        (HOST, target): lambda n: Reply(body=home.encode()),
+    }
+    with serve(routes) as server:
+        run = _audit(tmp_path, server)
+    news = next(f for f in run.scorecards[0].findings if f.category == "news_events")
+    assert (news.status.value, news.evidence_url, news.latest_date) == (
+        "ok",
+        f"http://{HOST}{target}",
+        dt.date(2026, 10, 25),
+    ), news.reason
+    assert server.hits[(HOST, "/")] == server.hits[(HOST, target)] == 1
+    # Two requests, one page read: the page is recorded under both URLs but counted once.
+    pages = [path for (host, path), n in server.hits.items() if path not in ("/", "/robots.txt") for _ in range(n)]
+    assert run.scorecards[0].pages_fetched == len(pages) >= 1

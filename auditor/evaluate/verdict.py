@@ -50,7 +50,7 @@ class SiteCrawl:
 
     site_status: SiteStatus
     site_detail: str
-    pages: Mapping[str, PageRecord]
+    pages: Mapping[str, PageRecord]  # by the URL asked for, and by a redirect's target (the same record)
     candidates: tuple[Candidate, ...]
     complete: bool  # every page the "missing" verdict depends on was examined
 
