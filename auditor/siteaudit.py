@@ -118,8 +118,9 @@ async def audit_agencies(
     """
     recogniser = Recogniser(rules.categories)
     fetcher = Fetcher(options.settings, resolve=options.resolve, plain_http=options.plain_http, cache=cache)
-    facts = FactsCache(cache.root / FACTS_FILE) if cache is not None else None
-    if cache is not None and facts is not None:
+    facts: FactsCache | None = None
+    if cache is not None:
+        facts = FactsCache(cache.root / FACTS_FILE)
         cache.write_first(facts.flush)  # pages stored without their bodies rely on their facts
     window = _window(options.settings)
     active = asyncio.Semaphore(window)  # first come, first served: the agencies given go first
