@@ -21,7 +21,7 @@ from auditor.config import load_registry, load_rules
 from auditor.crawl import cache as cache_module
 from auditor.crawl.cache import DATABASE, CachedResponse, HttpCache
 from auditor.demo import sample_target
-from auditor.models import AuditRun, CrawlSettings
+from auditor.models import AuditRun
 from auditor.pipeline import FETCH_STATS_FILE, AuditOptions, audit, default_settings
 from auditor.report import FORMATS
 from auditor.sample import SAMPLE_AS_OF
@@ -36,11 +36,11 @@ RULES = load_rules(ROOT / "rules", province=REGISTRY.province.id)
 SETTINGS = default_settings(delay=0.0, per_host_concurrency=4, retries=1)
 
 
-def _audit(cache_dir: Path | None, settings: CrawlSettings = SETTINGS) -> tuple[AuditRun, list[tuple[str, str, bool]]]:
+def _audit(cache_dir: Path | None) -> tuple[AuditRun, list[tuple[str, str, bool]]]:
     """The audit and the server's log: (host, path, sent conditionally) per request."""
     with sample_target(REGISTRY) as target:
         options = AuditOptions(
-            as_of=SAMPLE_AS_OF, settings=settings, resolve=target.resolve, plain_http=True, cache_dir=cache_dir
+            as_of=SAMPLE_AS_OF, settings=SETTINGS, resolve=target.resolve, plain_http=True, cache_dir=cache_dir
         )
         run = asyncio.run(audit(REGISTRY, RULES, options))
         log = [
@@ -245,8 +245,8 @@ def test_pages_stored_without_bodies_are_fetched_in_full_when_their_facts_are_go
     assert isinstance(second_stats, dict)
     for name, fmt in FORMATS.items():
         assert fmt.render(second, "vi") == fmt.render(first, "vi"), name
-    # A page stored without its body is asked for in full first (a page reached both through a
-    # redirect and through a link is then asked again, conditionally, as in any run).
+    # A page stored without its body is asked for in full first (a page read, then reached again
+    # through a redirect from another URL, is asked again, conditionally, as in any run).
     fetched: set[tuple[str, str]] = set()
     revalidated = set()
     for host, path, conditional in second_log:

@@ -18,6 +18,7 @@ from .conftest import ROOT
 from .servers import Reply, ScriptedServer, serve
 
 HOST = "site.test.gov.vn"
+SHAREPOINT_HOME = "/portal/Pages/default.aspx"  # where "/" redirects, as on SharePoint portals
 HOME = b"<html><body><main><h1>Trang chu</h1><p>Xin chao.</p></main></body></html>"
 PAGE = b"<html><body><main><h1>Trang</h1><p>Noi dung.</p></main></body></html>"
 
@@ -143,13 +144,17 @@ def test_a_crawl_delay_beyond_the_cap_is_capped_and_said(tmp_path: Path) -> None
     assert f"robots.txt Crawl-delay 1e+09 s for {HOST}: waited {defaults.MAX_CRAWL_DELAY:g} s" in card.site_reason
 
 
+def _to_home(n: int) -> Reply:
+    return Reply(302, b"<html>Object moved</html>", {"Location": SHAREPOINT_HOME})
+
+
 def test_a_page_reached_through_a_redirect_is_not_asked_for_again_when_a_link_names_it(tmp_path: Path) -> None:
     # A SharePoint home: "/" redirects to it, and every page's crumbs link back to it.
-    crumbs = '<a href="/portal/Pages/default.aspx">Trang chủ</a>'
+    crumbs = f'<a href="{SHAREPOINT_HOME}">Trang chủ</a>'
     home = f'<html><body>{crumbs}<main><a href="/tin-tuc">Tin tức</a><a href="/cu">Cũ</a></main></body></html>'
     routes = {
-        (HOST, "/"): lambda n: Reply(302, b"<html>Object moved</html>", {"Location": "/portal/Pages/default.aspx"}),
-        (HOST, "/portal/Pages/default.aspx"): lambda n: Reply(body=home.encode()),
+        (HOST, "/"): _to_home,
+        (HOST, SHAREPOINT_HOME): lambda n: Reply(body=home.encode()),
         (HOST, "/tin-tuc"): lambda n: Reply(
             body=f"<html><body>{crumbs}<main>{PAGE.decode()}</main></body></html>".encode()
         ),
@@ -160,7 +165,7 @@ def test_a_page_reached_through_a_redirect_is_not_asked_for_again_when_a_link_na
     with serve(routes) as server:
         run = _audit(tmp_path, server, mode="full")
     assert run.scorecards[0].site_status.value == "reachable"
-    assert server.hits[(HOST, "/")] == server.hits[(HOST, "/portal/Pages/default.aspx")] == 1
+    assert server.hits[(HOST, "/")] == server.hits[(HOST, SHAREPOINT_HOME)] == 1
     assert server.hits[(HOST, "/cu")] == 1
     assert server.hits[(HOST, "/tin-tuc")] == 2
 
@@ -168,25 +173,21 @@ def test_a_page_reached_through_a_redirect_is_not_asked_for_again_when_a_link_na
 def test_a_category_page_first_reached_through_a_redirect_is_judged_from_that_fetch(tmp_path: Path) -> None:
     # Many portals' "Tin tức" menu item is the home page itself, which "/" redirects to: the page is
     # asked for once, and the news category is judged from it.
-    target = "/portal/Pages/default.aspx"
     items = "".join(
         f'<li><a href="/tin/{day}">Tin ngày {day}</a> <span>{day}/10/2026</span></li>' for day in range(20, 26)
     )
-    menu = f'<nav><a href="{target}">Tin tức</a></nav>'
+    menu = f'<nav><a href="{SHAREPOINT_HOME}">Tin tức</a></nav>'
     home = f"<html><body>{menu}<main><h1>Tin tức</h1><ul>{items}</ul></main></body></html>"
-    routes = {
-        (HOST, "/"): lambda n: Reply(302, b"<html>Object moved</html>", {"Location": target}),
-        (HOST, target): lambda n: Reply(body=home.encode()),
-    }
+    routes = {(HOST, "/"): _to_home, (HOST, SHAREPOINT_HOME): lambda n: Reply(body=home.encode())}
     with serve(routes) as server:
         run = _audit(tmp_path, server)
     news = next(f for f in run.scorecards[0].findings if f.category == "news_events")
     assert (news.status.value, news.evidence_url, news.latest_date) == (
         "ok",
-        f"http://{HOST}{target}",
+        f"http://{HOST}{SHAREPOINT_HOME}",
         dt.date(2026, 10, 25),
     ), news.reason
-    assert server.hits[(HOST, "/")] == server.hits[(HOST, target)] == 1
+    assert server.hits[(HOST, "/")] == server.hits[(HOST, SHAREPOINT_HOME)] == 1
     # Two requests, one page read: the page is recorded under both URLs but counted once.
-    pages = [path for (host, path), n in server.hits.items() if path not in ("/", "/robots.txt") for _ in range(n)]
-    assert run.scorecards[0].pages_fetched == len(pages) >= 1
+    pages = sum(n for (_, path), n in server.hits.items() if path not in ("/", "/robots.txt"))
+    assert run.scorecards[0].pages_fetched == pages >= 1
