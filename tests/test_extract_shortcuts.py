@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import random
+import sys
 import unicodedata
 from urllib.parse import unquote, urlsplit
 
@@ -52,6 +53,79 @@ def test_clean_drops_controls_and_collapses_blanks_in_any_order_they_come() -> N
         # Spelled out: entities and NFC, controls dropped, then the words one space apart.
         spelled = " ".join("".join(ch for ch in nfc(raw) if ch not in controls).split())
         assert _clean(raw) == spelled, repr(raw)
+
+
+def test_clean_of_a_long_text_is_the_same_whichever_blanks_and_controls_it_holds() -> None:
+    # From LONG_TEXT_CHARS on, a text is collapsed without splitting it when it is printable once
+    # its common blanks are spaces: the other blanks and the controls must take the general way.
+    controls = "\x00\x01\x08\x0e\x1b\x7f"
+    rnd = random.Random(13)  # noqa: S311 - reproducible test data, not secrets
+    words = ["a", "ệ", "e\u0302\u0301", "&amp;", "\u200b", "Sở", "x" * 40]
+    for count in range(400):
+        # Mostly words and spaces, as a page's text is, with one kind of rarer character in some.
+        rare = rnd.choice(["", "", *SPACES, *controls])
+        pieces = [*words, " ", " ", "  " * rnd.randint(1, 40), "\n", "\t", "\r", "\xa0", rare]
+        raw = "".join(rnd.choice(pieces) for _ in range(rnd.randint(60, 400)))
+        assert len(raw) >= page_module.LONG_TEXT_CHARS or count % 50, "most texts must be long"
+        spelled = " ".join("".join(ch for ch in nfc(raw) if ch not in controls).split())
+        assert _clean(raw) == spelled, repr(raw)
+
+
+def test_every_blank_but_the_space_is_unprintable() -> None:
+    # What the long-text way of _clean relies on: a printable text has no blank but the space.
+    assert [ch for ch in map(chr, range(sys.maxunicode + 1)) if ch.isspace() and ch.isprintable()] == [" "]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "may 17, 2024 and 17 may 2024",
+        "sept. 3 2024, september.   3, 2024; dec 1st, 2023 oct 2 2020",
+        "10:30 may 17, 2024 | 14:05 - 17/05/2024 luc 08:00",
+        "ngay 12 thang 3 nam 2024 12 thang 03, 2024 2024-05-17t08:00:00+07:00",
+        "so 45/2024/nd-cp 1/2/3/2024 123456789 17.05.24 2024/5/17 mayday 5, 2024 amay 5, 2024",
+        "27/7/1947 - 27/7/2022 jan5, 2024 jan 5,2024 0jan 5, 2024 _may 5, 2024",
+    ],
+)
+def test_date_matches_are_those_of_the_pattern_everywhere(text: str) -> None:
+    expected = [m.span() for m in dates_module._DATE_RE.finditer(text)]
+    assert [m.span() for m in dates_module._date_matches(text)] == expected
+    assert expected  # each case has dates
+
+
+def random_date_texts(count: int) -> list[str]:
+    """Texts of dates in the shapes the pattern knows, run together with digits, words and blanks."""
+    rnd = random.Random(17)  # noqa: S311 - reproducible test data, not secrets
+    months = ["may", "sept", "september", "dec", "jan", "mayday", "amay"]
+
+    def piece() -> str:
+        day, month, year = rnd.choice(["1", "17", "5"]), rnd.choice(["05", "3", "12"]), rnd.choice(["2024", "24"])
+        sep, blanks = rnd.choice("/.-"), " " * rnd.randint(0, 4)
+        return rnd.choice(
+            [
+                f"{day}{sep}{month}{sep}{year}",
+                f"{year}{sep}{month}{sep}{day}",
+                f"{rnd.choice(months)}{rnd.choice(['', '.'])}{blanks}{day}{rnd.choice(['', 'st', ','])} {year}",
+                f"{day} {rnd.choice(months)} {year}",
+                f"{day} thang {month} nam {year}",
+                f"{rnd.choice(['10:30', '8h05', '14:05:33 pm'])}{rnd.choice([' ', ' - ', ' | '])}",
+                rnd.choice(["123", "0", "ngay ", "luc ", " ", "  ", ",", "x", "1/", "so 45/"]),
+            ]
+        )
+
+    return ["".join(piece() + rnd.choice(["", " ", "  "]) for _ in range(rnd.randint(1, 12))) for _ in range(count)]
+
+
+def test_date_matches_are_those_of_the_pattern_in_random_texts() -> None:
+    matched = by_month = 0
+    for text in random_date_texts(3000):
+        expected = [m.span() for m in dates_module._DATE_RE.finditer(text)]
+        assert [m.span() for m in dates_module._date_matches(text)] == expected, repr(text)
+        matched += bool(expected)
+        by_month += any(m.group("emon2") for m in dates_module._DATE_RE.finditer(text))
+    # The texts hold dates of every kind.
+    assert matched > 2000
+    assert by_month > 300
 
 
 @pytest.mark.parametrize("chars", [5, 300])

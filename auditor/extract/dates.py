@@ -286,6 +286,13 @@ _DATE_PATTERN = (
     rf"(?:{_SP}*(?:[|,\-]{_SP}*)?(?:(?:vao{_SP}*)?luc{_SP}*)?{_time_pattern('q')})?"
 )
 _DATE_RE: Final = re.compile(_DATE_PATTERN, _FLAGS)
+# Where a match of _DATE_RE can start (see _date_matches). A pattern whose first element is a
+# character class lets sre skip to the characters of the class; _DATE_RE starts with lookarounds,
+# so sre tries it at every position of the text.
+_DIGIT_RUN: Final = re.compile(r"[0-9][0-9]*", _FLAGS)
+_MONTH_WORD: Final = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", _FLAGS)
+# The farthest an English month name starts before its day's digits: "september", a dot, 3 blanks.
+_MONTH_REACH: Final = len("september") + 1 + 3
 # The digits of the folded text: ASCII and full-width ones.
 _ANY_DIGIT: Final = re.compile(r"[0-9\uff10-\uff19]")
 
@@ -579,7 +586,7 @@ def _found_dates(prepared: _Prepared, as_of: dt.date, signal_hint: str | None) -
     """The dates of find_dates, in order, each with the end of its match in the folded text."""
     folded = prepared.folded
     # Lazily, one candidate ahead (a range pairs neighbours), so callers may stop early.
-    candidates = (c for m in _DATE_RE.finditer(folded) if (c := _candidate(m, folded)))
+    candidates = (c for m in _date_matches(folded) if (c := _candidate(m, folded)))
     cand = next(candidates, None)
     floor = 0  # the context of a date never reaches back past the previous date
     in_range_before = False
@@ -596,6 +603,31 @@ def _found_dates(prepared: _Prepared, as_of: dt.date, signal_hint: str | None) -
                 start, end = prepared.to_orig(cand.start), prepared.to_orig(cand.end)
                 yield cand.end, FoundDate(value, signal, confidence, start, end, prepared.original[start:end])
         floor, cand, in_range_before = cand.end, following, in_range_after
+
+
+def _date_matches(folded: str) -> Iterator[re.Match[str]]:
+    """What ``_DATE_RE.finditer(folded)`` finds, looked for only where a match can start: twice as fast.
+
+    Every alternative of the pattern, and its clock time in front, starts with a run of digits
+    (each is behind a ``(?<!\\d)``), but for "May 17, 2024", which starts with an English month
+    name at most _MONTH_REACH characters before its day's digits. So the month names before each
+    run are tried in order, then the run, from where the last match ended.
+    """
+    end = 0
+    for run in _DIGIT_RUN.finditer(folded):
+        start = run.start()
+        if start < end:
+            continue  # inside the last match
+        found = None
+        month = _MONTH_WORD.search(folded, max(end, start - _MONTH_REACH), start)
+        while month is not None and found is None:
+            found = _DATE_RE.match(folded, month.start())
+            month = _MONTH_WORD.search(folded, month.start() + 1, start)
+        if found is None:
+            found = _DATE_RE.match(folded, start)
+        if found is not None:
+            yield found
+            end = found.end()
 
 
 def _ranged(folded: str, first: _Candidate, second: _Candidate) -> bool:
