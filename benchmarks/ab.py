@@ -94,7 +94,7 @@ def _instructions(code: Path, corpus: Corpus, connect: list[str], run_dir: Path)
     counts: dict[str, int] = {}
     pages: dict[str, int] = {}
     # Each audit is measured less the same audit with a page budget of 1: a rerun's start-up is not a
-    # first audit's (no extractor to import, no databases to create; 0.29 G fewer instructions), and
+    # first audit's (no extractor to import, no databases to create; 0.32 G fewer instructions), and
     # taking the first audit's for both made a rerun's page look 1 M instructions cheaper than it is.
     steps = (("fixed", "1"), ("fixed_rerun", "1"), ("first", "1000"), ("rerun", "1000"))
     for step, budget in steps:

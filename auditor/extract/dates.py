@@ -620,8 +620,10 @@ def _date_matches(folded: str) -> Iterator[re.Match[str]]:
             continue  # inside the last match
         found = None
         month = _MONTH_WORD.search(folded, max(end, start - _MONTH_REACH), start)
-        while month is not None and found is None:
+        while month is not None:
             found = _DATE_RE.match(folded, month.start())
+            if found is not None:
+                break
             month = _MONTH_WORD.search(folded, month.start() + 1, start)
         if found is None:
             found = _DATE_RE.match(folded, start)
