@@ -22,6 +22,7 @@ from .crawl import defaults
 from .crawl.cache import HttpCache
 from .crawl.stats import FetchStats
 from .errors import OutputError
+from .eventloop import loop_factory
 from .models import Agency, AuditRun, CrawlSettings, Registry, RuleSet, Scorecard
 from .report import FORMATS, Format, ReportContext
 from .report.context import Waiver
@@ -162,14 +163,16 @@ def _run_quietly(main: Coroutine[Any, Any, _T]) -> _T:
     the enum's values, which fails with a ValueError whose message is its ``%r``: the done task's,
     with the full repr of its result, the whole audit's scorecards. That took 0.04-0.09 s of every
     run in each process (py-spy of a rerun), at the end, while nothing else could go on. Here the
-    task returns nothing, and the result comes back another way.
+    task returns nothing, and the result comes back another way. The loop is
+    :func:`auditor.eventloop.loop_factory`'s.
     """
     result: list[_T] = []
 
     async def keeping() -> None:
         result.append(await main)
 
-    asyncio.run(keeping())
+    with asyncio.Runner(loop_factory=loop_factory()) as runner:  # asyncio.run's steps, on our loop
+        runner.run(keeping())
     return result[0]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -14,11 +14,45 @@ import yaml
 from auditor.cli import main
 from auditor.config import load_registry, load_rules
 from auditor.demo import sample_target
+from auditor.eventloop import loop_factory
 from auditor.models import Agency, AgencyType, AuditRun
 from auditor.pipeline import AuditOptions, audit, default_settings
 from auditor.sample import SAMPLE_AS_OF
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class _LoopPolicy(asyncio.DefaultEventLoopPolicy):
+    """asyncio's policy, making its loops with ``factory``: what asyncio.run then runs a test on."""
+
+    def __init__(self, factory: Callable[[], asyncio.AbstractEventLoop]) -> None:
+        super().__init__()
+        self._factory = factory
+
+    def new_event_loop(self) -> asyncio.AbstractEventLoop:
+        return self._factory()
+
+
+@pytest.fixture(params=["asyncio", "audit"])
+def each_event_loop(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Run the test on asyncio's own loop, then on the loop an audit runs on (uvloop; auditor.eventloop).
+
+    For the tests that tell network faults apart: the audit's loop must raise what the fetcher
+    classifies, as asyncio's does. Other tests that call asyncio.run run on asyncio's loop; the
+    command and the pipeline (``run_cli``, ``auditor.pipeline``) always run on the audit's.
+    """
+    factory = loop_factory()
+    if request.param == "asyncio":
+        yield
+        return
+    if factory is None:
+        pytest.skip("uvloop is not built for this platform: an audit runs on asyncio's loop here")
+    previous = asyncio.get_event_loop_policy()
+    asyncio.set_event_loop_policy(_LoopPolicy(factory))
+    try:
+        yield
+    finally:
+        asyncio.set_event_loop_policy(previous)
 
 
 @dataclass

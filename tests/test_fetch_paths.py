@@ -15,6 +15,9 @@ from auditor.pipeline import default_settings
 
 from .servers import Reply, serve
 
+# Each test on asyncio's loop and on the loop an audit runs on (see conftest.each_event_loop).
+pytestmark = pytest.mark.usefixtures("each_event_loop")
+
 HOSTS = frozenset({"site.gov.vn"})
 SETTINGS = default_settings(delay=0.0, retries=2, connect_timeout=2.0, read_timeout=2.0, page_timeout=10.0)
 

@@ -23,6 +23,9 @@ from auditor.pipeline import default_settings
 
 from .servers import closed_port
 
+# Each test on asyncio's loop and on the loop an audit runs on (see conftest.each_event_loop).
+pytestmark = pytest.mark.usefixtures("each_event_loop")
+
 HOST = "site.gov.vn"
 TIMEOUTS = {"connect_timeout": 1.0, "read_timeout": 0.5, "page_timeout": 5.0}
 SETTINGS = default_settings(delay=0.0, retries=0, **TIMEOUTS)
