@@ -428,15 +428,18 @@ class HttpCache:
         """Call ``flush`` before writing any entry stored without its body: what the entry relies on goes first."""
         self._write_first = flush
 
-    def touch(self, entry: CachedResponse) -> CachedResponse:
-        """Record that this run saw ``entry`` (after a 304): a resumed run may replay it."""
+    def touch(self, entry: CachedResponse) -> None:
+        """Record that this run saw ``entry`` (after a 304): a resumed run may replay it.
+
+        The entry itself is left as it is: only the database says which run saw a response last,
+        and nothing reads a 304's entry for that (a copy carrying this run's token was a 10-field
+        object made and dropped for every page of a rerun).
+        """
         if entry.token == self.token:
-            return entry
+            return
         self._touched.append(entry.url)
         if len(self._touched) >= TOUCH_BATCH:
             self.flush()
-        # Not dataclasses.replace, which reads the fields' definitions on every call (a 304 each).
-        return CachedResponse(*_row(entry, self.token), entry.body_kept)
 
     def flush(self) -> None:
         """Write the waiting responses and touches in one transaction (a process calls it when its share is done)."""
@@ -497,8 +500,8 @@ def _entry(url: str, row: Sequence[Any]) -> CachedResponse:
 _Row = tuple[str, int, str, str | None, str | None, str, str | None, bool, str]
 
 
-def _row(entry: CachedResponse, token: str | None = None) -> _Row:
-    """The entry's fields, with another run's token if given."""
+def _row(entry: CachedResponse) -> _Row:
+    """The entry's fields, in the table's order."""
     # By hand: ``astuple`` deep-copies every value, a cost paid once per fetched page.
     return (
         entry.url,
@@ -509,5 +512,5 @@ def _row(entry: CachedResponse, token: str | None = None) -> _Row:
         entry.location,
         entry.body_sha256,
         entry.truncated,
-        entry.token if token is None else token,
+        entry.token,
     )

@@ -725,7 +725,8 @@ class Fetcher:
             raise _Retryable(status, _retry_after(headers.get("retry-after")))
         if status == 304 and cached is not None and self.cache is not None:
             stats.not_modified += 1
-            replayed = self._replay(url, self.cache.touch(cached), request.body_needed)
+            self.cache.touch(cached)
+            replayed = self._replay(url, cached, request.body_needed)
             if replayed is not None:
                 return replayed
         location = headers.get("location", "")
