@@ -12,7 +12,7 @@ def loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     """What makes an audit's event loop: uvloop's, or None for asyncio's default (``asyncio.Runner``'s own).
 
     A rerun's page is mostly one conditional request and its 304, so the loop's own work (sockets,
-    timers, callbacks) is a large part of it: uvloop does that work in C, 6 % fewer instructions a
+    timers, callbacks) is a large part of it: uvloop does that work in C, 5 % fewer instructions a
     rerun's page and 14 % fewer for aiohttp's conditional request alone (benchmarks/README.md). It
     is not built for Windows, where asyncio's loop does the same job.
     """

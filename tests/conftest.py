@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -39,7 +40,7 @@ def each_event_loop(request: pytest.FixtureRequest) -> Iterator[None]:
 
     For the tests that tell network faults apart: the audit's loop must raise what the fetcher
     classifies, as asyncio's does. Other tests that call asyncio.run run on asyncio's loop; the
-    command and the pipeline (``run_cli``, ``auditor.pipeline``) always run on the audit's.
+    command (``run_cli``) and the pipeline's own runner always run on the audit's.
     """
     factory = loop_factory()
     if request.param == "asyncio":
@@ -92,12 +93,19 @@ def subset_sites(folder: Path, agency_ids: tuple[str, ...]) -> Path:
     return path
 
 
-def audit_sample(agency_ids: tuple[str, ...]) -> AuditRun:
-    """The given agencies of the bundled sample portal, audited in this process as of its fixed date."""
-    return audit_sample_counted(agency_ids)[0]
+def audit_sample(
+    agency_ids: tuple[str, ...], run: Callable[[Coroutine[Any, Any, AuditRun]], AuditRun] = asyncio.run
+) -> AuditRun:
+    """The given agencies of the bundled sample portal, audited in this process as of its fixed date.
+
+    ``run`` runs the audit's coroutine: asyncio.run, on asyncio's loop, unless the test says otherwise.
+    """
+    return audit_sample_counted(agency_ids, run)[0]
 
 
-def audit_sample_counted(agency_ids: tuple[str, ...]) -> tuple[AuditRun, dict[str, int]]:
+def audit_sample_counted(
+    agency_ids: tuple[str, ...], run: Callable[[Coroutine[Any, Any, AuditRun]], AuditRun] = asyncio.run
+) -> tuple[AuditRun, dict[str, int]]:
     """Like :func:`audit_sample`, with the requests the sample portal received per host."""
     full = load_registry(ROOT / "sites.yaml")
     registry = replace(full, agencies=tuple(a for a in full.agencies if a.id in agency_ids))
@@ -109,5 +117,5 @@ def audit_sample_counted(agency_ids: tuple[str, ...]) -> tuple[AuditRun, dict[st
             resolve=target.resolve,
             plain_http=True,
         )
-        run = asyncio.run(audit(registry, rules, options))
-        return run, target.server.counts_by_host()
+        audited = run(audit(registry, rules, options))
+        return audited, target.server.counts_by_host()
