@@ -34,8 +34,11 @@ ITEMS_TO_DATE = 3
 # A link text longer than this in the main area is a headline, not a menu entry.
 HEADLINE_WORDS = 9
 # "Sơ đồ site", "Sitemap", "Site map": whole words of the folded text, where a word is a run of
-# [0-9a-z] (textnorm.tokens). A search, not sets of words and pairs: most links are read once.
-_SITEMAP_LABEL = re.compile(r"(?<![0-9a-z])(?:so[^0-9a-z]+do|sitemap|site[^0-9a-z]+map)(?![0-9a-z])")
+# [0-9a-z] (textnorm.tokens). A search, not sets of words and pairs: most links are read once. The
+# "s" comes before the look-behind, which then reads the character before it: a pattern that starts
+# with a look-behind is tried at every position, one starting with a letter only where the letter
+# is (0.54 µs for a folded link text or URL instead of 3.0, two for each link a crawl weighs).
+_SITEMAP_LABEL = re.compile(r"s(?<![0-9a-z]s)(?:o[^0-9a-z]+do|itemap|ite[^0-9a-z]+map)(?![0-9a-z])")
 # sitemap.xml files read per site, and URLs taken from each: the page budget is far smaller anyway.
 MAX_XML_SITEMAPS = 5
 MAX_SITEMAP_URLS = 5000
