@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .corpus import Corpus, generate
-from .measure import run_measured
+from .measure import compile_bytecode, run_measured
 from .server import ensure_debian_tool, serve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,7 +60,7 @@ def _checkout(rev: str | None) -> Path:
         if not folder.exists():
             folder.parent.mkdir(parents=True, exist_ok=True)
             subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(folder), commit], check=True)
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(folder / "auditor")], check=True)
+    compile_bytecode(folder / "auditor")
     return folder
 
 

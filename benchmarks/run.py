@@ -21,11 +21,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import auditor
 from auditor.crawl import defaults
 
 from . import corpus as corpus_mod
 from .corpus import Corpus
-from .measure import Measured, Run, run_measured
+from .measure import Measured, Run, compile_bytecode, run_measured
 from .profile import summarise_profile
 from .report import FULL_ONE, LABELS, REFERENCE, Results, render_markdown
 from .server import Served, ensure_nginx, serve
@@ -231,22 +232,6 @@ def _auditor_bin() -> str:
     return found
 
 
-def _compile_bytecode() -> None:
-    """Compile the auditor's modules and the reference crawler before any is measured, as an installed package has them.
-
-    Where bytecode is not written as modules are imported (``PYTHONDONTWRITEBYTECODE``, as on the
-    machine of these results, or a read-only checkout), every module edited since its last
-    compilation was compiled again by every process the benchmark started: 141 M instructions per
-    process for the eight modules edited in the last sessions (a one-site rerun at a budget of 1:
-    1,776 M against 1,635 M compiled), counted in every audit and most in a rerun's fixed cost.
-    ``benchmarks.ab`` has always compiled the revisions it measures.
-    """
-    import auditor
-
-    for target in (Path(auditor.__file__).parent, ROOT / "benchmarks" / "reference_crawler.py"):
-        subprocess.run([sys.executable, "-m", "compileall", "-q", str(target)], check=True)
-
-
 def _ensure_aiohttp() -> None:
     """aiohttp is a benchmark-only dependency of the reference crawler: install it into this venv if missing."""
     if importlib.util.find_spec("aiohttp") is None:
@@ -398,7 +383,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     _ensure_aiohttp()
     ensure_nginx()
-    _compile_bytecode()
+    # The installed auditor and the reference crawler, as benchmarks.ab compiles the revisions it compares.
+    compile_bytecode(Path(auditor.__file__).parent, ROOT / "benchmarks" / "reference_crawler.py")
     shutil.rmtree(plan.work / "runs", ignore_errors=True)
     print(f"generating corpora under {plan.work} ...", file=sys.stderr, flush=True)
     points = plan.scaling_points if "scaling" in sections else (plan.pages,)

@@ -42,10 +42,10 @@ def each_event_loop(request: pytest.FixtureRequest) -> Iterator[None]:
     classifies, as asyncio's does. Other tests that call asyncio.run run on asyncio's loop; the
     command (``run_cli``) and the pipeline's own runner always run on the audit's.
     """
-    factory = loop_factory()
     if request.param == "asyncio":
         yield
         return
+    factory = loop_factory()
     if factory is None:
         pytest.skip("uvloop is not built for this platform: an audit runs on asyncio's loop here")
     previous = asyncio.get_event_loop_policy()

@@ -122,10 +122,11 @@ def random_date_texts(count: int) -> list[str]:
 def test_date_matches_are_those_of_the_pattern_in_random_texts() -> None:
     matched = by_month = 0
     for text in random_date_texts(3000):
-        expected = [m.span() for m in dates_module._DATE_RE.finditer(text)]
+        found = list(dates_module._DATE_RE.finditer(text))
+        expected = [m.span() for m in found]
         assert [m.span() for m in dates_module._date_matches(text)] == expected, repr(text)
         matched += bool(expected)
-        by_month += any(m.group("emon2") for m in dates_module._DATE_RE.finditer(text))
+        by_month += any(m.group("emon2") for m in found)
     # The texts hold dates of every kind.
     assert matched > 2000
     assert by_month > 300
