@@ -24,7 +24,7 @@ from .factcache import FactsCache
 from .models import Agency, CrawlSettings, RuleSet, Scorecard, SiteStatus
 from .score import score_findings
 from .sitecrawl import FactsLookup, PageExtractor, crawl_site
-from .workers import Intake, SharedSites, sites_filling_slots
+from .workers import Intake, SharedSites
 
 if TYPE_CHECKING:  # the pipeline imports this module, not the other way round
     from .pipeline import AuditObserver, AuditOptions
@@ -124,7 +124,7 @@ async def audit_agencies(
         cache.write_first(facts.flush)  # pages stored without their bodies rely on their facts
     window = _window(options.settings)
     active = asyncio.Semaphore(window)  # first come, first served: the agencies given go first
-    intake = Intake(shared, sites_filling_slots(options.settings)) if shared is not None else None
+    intake = Intake(shared) if shared is not None else None  # one site at least, more only with CPU to spare
 
     async def in_turn(agency: Agency) -> list[Scorecard]:
         async with active:

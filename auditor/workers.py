@@ -144,15 +144,21 @@ class Intake:
     leaves it idle almost all the time. A process that took a site for every turn it has free
     would hold work that another process, done with its own, could have taken over, and the run
     would last as long as its slowest process. So a process takes one more only while it crawls
-    fewer than ``floor`` sites (what fills its request slots), or while its event loop used less
-    than SPARE_CPU of a core over the last INTAKE_TICK seconds; then as many as that spare CPU
-    would feed.
+    fewer than ``floor`` sites, or while its event loop used less than SPARE_CPU of a core over
+    the last INTAKE_TICK seconds; then as many as that spare CPU would feed.
+
+    The floor is one site unless told otherwise: a process keeps at least one site going, and any
+    more only while its loop has CPU to spare. A busy process that also kept its request slots full
+    (two sites of four requests each, with the default limits) crawled them no faster, and took the
+    last sites of the run two at a time, leaving another process idle at the end: in the benchmark's
+    reruns of 34 equal sites one process was done 0.2-0.4 s before the other. With one site a
+    process, the same reruns took 6 % less wall time and CPU (``benchmarks/README.md``).
     """
 
     def __init__(
         self,
         shared: SharedSites,
-        floor: int,
+        floor: int = 1,
         clock: Callable[[], float] = time.monotonic,
         cpu: Callable[[], float] = time.thread_time,
     ) -> None:

@@ -63,6 +63,23 @@ def test_below_its_floor_a_process_takes_at_once_however_busy() -> None:
     assert asyncio.run(scenario()) == 3
 
 
+def test_by_default_a_busy_process_keeps_one_site_going_and_takes_no_second() -> None:
+    # The pipeline's intake: extra sites would not be crawled faster by a busy process, and would
+    # leave another process idle at the end of the run while this one finishes them.
+    async def scenario() -> list[int]:
+        meter = _Meter()
+        intake = Intake(_shared(10), clock=meter.clock, cpu=meter.cpu)
+        with ExitStack() as crawling:
+            counts = [len(await _taken_at_once(intake, 10, crawling))]
+            meter.run(1.0, busy=SPARE_CPU)
+            counts.append(len(await _taken_at_once(intake, 10, crawling)))
+        # Done with it: the next one at once, busy or not.
+        counts.append(len(await _taken_at_once(intake, 10, ExitStack())))
+        return counts
+
+    assert asyncio.run(scenario()) == [1, 0, 1]
+
+
 def test_a_busy_process_takes_no_more_until_a_site_is_done() -> None:
     async def scenario() -> tuple[int, float, int]:
         meter = _Meter()
