@@ -188,12 +188,19 @@ def audit_in_workers(
 
 
 def _audit_in_workers(
-    registry: Registry, rules: RuleSet, options: AuditOptions, observer: AuditObserver | None, *, keep: bool
+    registry: Registry,
+    rules: RuleSet,
+    options: AuditOptions,
+    observer: AuditObserver | None,
+    *,
+    keep: bool,
+    ahead: Callable[[], object] | None = None,
 ) -> tuple[AuditRun, Executor | None]:
     """:func:`audit_in_workers`, and with ``keep`` its worker processes, idle, for the caller to shut down.
 
     Kept for writing the reports: each process then loads the renderers it will run (see
     ``write_reports``) once its crawl is done, which is while the other is often still crawling.
+    This process then also calls ``ahead``, if given.
     """
     apart = tuple(name for name in options.formats if FORMATS[name].apart)
     here_formats = tuple(name for name in options.formats if not FORMATS[name].apart)
@@ -224,6 +231,8 @@ def _audit_in_workers(
             here = await audit_agencies(groups[0], rules, share_options, observer, cache, workers.shared)
             if keep:
                 _load_renderers(here_formats)
+                if ahead is not None:
+                    ahead()
             return [here, *await workers.results()], workers.pool
 
     shares, pool = _run_quietly(everywhere())
@@ -380,14 +389,16 @@ def run_audit(
     observer: AuditObserver | None = None,
     waivers: tuple[Waiver, ...] = (),
     meanwhile: Callable[[AuditRun, ReportContext], object] | None = None,
+    ahead: Callable[[], object] | None = None,
 ) -> tuple[AuditRun, ReportContext, list[Path]]:
     """The whole job: audit, apply the exceptions, compare with the previous run beside ``out_dir``, write.
 
     The worker processes, idle once the crawl is done, render the formats marked ``apart`` (the
     workbook and the tables) while this process renders the others and then calls ``meanwhile``
-    with the run (see ``write_reports``).
+    with the run (see ``write_reports``). ``ahead`` is called in this process once its own share of
+    the crawl is done, while workers may still crawl: what ``meanwhile`` can have ready by then.
     """
-    run, helper = _audit_in_workers(registry, rules, options, observer, keep=True)
+    run, helper = _audit_in_workers(registry, rules, options, observer, keep=True, ahead=ahead)
     try:
         # Here, not with the module: worker processes import it and never compare runs (it brings YAML).
         from .history import prepare

@@ -369,6 +369,32 @@ def test_workers_report_progress_and_find_what_one_process_finds(tmp_path: Path)
     assert runs[0] == runs[1]
 
 
+def test_the_caller_prepares_ahead_once_this_process_has_crawled_its_share(tmp_path: Path) -> None:
+    # ``ahead`` (the CLI imports rich for the score table there) is called in this process once its
+    # own sites are crawled, while a worker may still crawl: before the reports, and once.
+    registry = load_registry(subset_sites(tmp_path, AGENCIES))
+    rules = load_rules(ROOT / "rules", province=registry.province.id)
+    calls: list[tuple[str, int, bool]] = []
+    with sample_target(registry) as target:
+        options = AuditOptions(
+            as_of=SAMPLE_AS_OF,
+            settings=default_settings(delay=0.0, per_host_concurrency=4),
+            resolve=target.resolve,
+            plain_http=True,
+            workers=2,
+        )
+        out = tmp_path / "run"
+        pipeline.run_audit(
+            registry,
+            rules,
+            options,
+            out,
+            meanwhile=lambda run, context: calls.append(("meanwhile", os.getpid(), (out / "results.json").exists())),
+            ahead=lambda: calls.append(("ahead", os.getpid(), (out / "results.json").exists())),
+        )
+    assert calls == [("ahead", os.getpid(), False), ("meanwhile", os.getpid(), False)]
+
+
 def test_any_number_of_workers_writes_the_same_reports_byte_for_byte(
     tmp_path: Path, run_cli: Callable[..., CliResult]
 ) -> None:
