@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import time
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -187,3 +189,107 @@ def test_the_request_sent_is_the_one_httpx_would_build(url: str, validators: boo
     expected = httpx.Request("GET", url, headers=expected_headers)
     assert (built.method, built.url, built.headers.raw) == (expected.method, expected.url, expected.headers.raw)
     assert built.extensions["timeout"] == fetcher._timeouts
+
+
+def test_a_body_that_trickles_past_the_page_timeout_is_cut_in_total() -> None:
+    # Each byte comes well within the read timeout; the page as a whole does not.
+    def trickle() -> Iterator[bytes]:
+        for _ in range(12):
+            yield b" "
+            time.sleep(0.15)
+
+    settings = default_settings(delay=0.0, retries=0, connect_timeout=2.0, read_timeout=2.0, page_timeout=0.5)
+
+    async def go(mapping: dict[str, tuple[str, int]]) -> tuple[FetchResult, float]:
+        fetcher = Fetcher(settings, resolve=mapping)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        try:
+            return await fetcher.fetch("http://site.gov.vn/", HOSTS), loop.time() - started
+        finally:
+            await fetcher.aclose()
+
+    with serve({("site.gov.vn", "/"): lambda n: Reply(stream=trickle, length=12)}) as server:
+        result, took = asyncio.run(go(server.connect_map("site.gov.vn")))
+    assert (result.error, result.detail) == ("timeout", "ReadTimeout: page took longer than 0.5 s in total")
+    assert 0.5 <= took < 1.5
+
+
+def test_a_fetch_its_caller_cancels_stays_cancelled() -> None:
+    # The crawl's own cancellation (a site's time limit) is not a page timeout, and leaves no timer behind.
+    async def go(mapping: dict[str, tuple[str, int]]) -> tuple[bool, int]:
+        fetcher = Fetcher(SETTINGS, resolve=mapping)
+        try:
+            task = asyncio.create_task(fetcher.fetch("http://site.gov.vn/", HOSTS))
+            await asyncio.sleep(0.2)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            await asyncio.sleep(0)
+            return task.cancelled(), asyncio.current_task().cancelling()  # type: ignore[union-attr]
+        finally:
+            await fetcher.aclose()
+
+    with serve({("site.gov.vn", "/"): lambda n: Reply(body=b"<html>late</html>", delay=1.0)}) as server:
+        assert asyncio.run(go(server.connect_map("site.gov.vn"))) == (True, 0)
+
+
+async def _slow(seconds: float) -> str:
+    await asyncio.sleep(seconds)
+    return "answered"
+
+
+async def _holding_on(seconds: float) -> str:
+    # Cancelled, it takes a moment to let go, and the caller may cancel it again meanwhile.
+    try:
+        await asyncio.sleep(seconds)
+    except asyncio.CancelledError:
+        await asyncio.sleep(0.1)
+        raise
+    return "answered"
+
+
+async def _swallowing(seconds: float) -> str:
+    # Cancelled, it answers anyway.
+    try:
+        await asyncio.sleep(seconds)
+    except asyncio.CancelledError:
+        return "answered late"
+    return "answered"
+
+
+@pytest.mark.parametrize(
+    ("request_", "caller_cancels_at", "expected"),
+    [
+        (lambda: _slow(0.01), None, "answered"),
+        (lambda: _slow(5.0), None, "ReadTimeout: page took longer than 0.2 s in total"),
+        (lambda: _slow(5.0), 0.05, "CancelledError"),
+        # The timer fired (at 0.2 s), and the caller cancelled too before the request let go.
+        (lambda: _holding_on(5.0), 0.25, "CancelledError"),
+        (lambda: _swallowing(5.0), None, "answered late"),
+    ],
+    ids=["in-time", "timed-out", "caller-cancels", "both-cancel", "request-swallows"],
+)
+def test_the_page_timer_ends_a_request_as_asyncio_timeout_would(
+    request_: object, caller_cancels_at: float | None, expected: str
+) -> None:
+    settings = default_settings(delay=0.0, page_timeout=0.2)
+
+    async def go() -> tuple[str, int]:
+        fetcher = Fetcher(settings)
+        fetcher._request = lambda request: request_()  # type: ignore[method-assign,operator]
+        request = _Request("http://site.gov.vn/", "http://site.gov.vn:80", "GET", True, None, None, None)  # type: ignore[arg-type]
+        task = asyncio.create_task(fetcher._timed(request))
+        if caller_cancels_at is not None:
+            await asyncio.sleep(caller_cancels_at)
+            task.cancel()
+        try:
+            outcome = str(await task)
+        except asyncio.CancelledError:
+            outcome = "CancelledError"
+        except httpx.ReadTimeout as exc:
+            outcome = f"ReadTimeout: {exc}"
+        await asyncio.sleep(0.3)
+        return outcome, asyncio.current_task().cancelling()  # type: ignore[union-attr]
+
+    assert asyncio.run(go()) == (expected, 0)

@@ -17,7 +17,7 @@ import zlib
 from collections.abc import AsyncIterator, Callable, Container, Mapping
 from dataclasses import dataclass, replace
 from http.cookiejar import CookieJar
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import lean_aiohttp  # noqa: F401 - imports aiohttp without loading the CA store it never uses
 
@@ -671,10 +671,25 @@ class Fetcher:
                 self._global.release()
 
     async def _timed(self, request: _Request) -> FetchResult:
-        """The request, within the total time allowed per page."""
+        """The request, within the total time allowed per page.
+
+        ``asyncio.timeout``'s steps, spelled out (see _PageTimer): its asynchronous context manager
+        cost 25 K instructions a request, 1.8 % of a rerun's page (callgrind).
+        """
+        loop = asyncio.get_running_loop()
+        timer = _PageTimer(asyncio.current_task())
+        handle = loop.call_at(loop.time() + self.settings.page_timeout, timer.fire)
+        cancelled = False
         try:
-            async with asyncio.timeout(self.settings.page_timeout):
+            try:
                 return await self._request(request)
+            except asyncio.CancelledError:
+                cancelled = True
+                raise
+            finally:
+                handle.cancel()
+                if timer.cut(cancelled):
+                    raise TimeoutError  # in place of the CancelledError the timer caused
         except TimeoutError:
             raise httpx.ReadTimeout(f"page took longer than {self.settings.page_timeout:g} s in total") from None
 
@@ -766,6 +781,34 @@ class Fetcher:
             body_sha256=stored.body_sha256 if stored is not None else None,  # None for an empty body, as stored
             unsettled=url if stored is not None and not stored.body_kept else None,
         )
+
+
+class _PageTimer:
+    """What ``asyncio.timeout`` does for one request, without its context manager (see Fetcher._timed).
+
+    The same steps as ``asyncio.Timeout`` in Python 3.11: on expiry the task is cancelled; at the
+    end the cancellation is taken back, and the request counts as cut by the timer only if it
+    ended in that cancellation and no other was asked for meanwhile (the task's own cancellation
+    by the crawl stays a cancellation).
+    """
+
+    __slots__ = ("_cancelling", "_fired", "_task")
+
+    def __init__(self, task: asyncio.Task[Any] | None) -> None:
+        if task is None:
+            raise RuntimeError("a page's timer runs inside a task")
+        self._task = task
+        self._cancelling = task.cancelling()
+        self._fired = False
+
+    def fire(self) -> None:
+        self._task.cancel()
+        self._fired = True
+
+    def cut(self, cancelled: bool) -> bool:
+        """Whether the request ended because this timer fired (``cancelled``: it ended in a CancelledError)."""
+        # In asyncio.Timeout.__aexit__'s order: the timer's cancellation is taken back whatever the outcome.
+        return self._fired and self._task.uncancel() <= self._cancelling and cancelled
 
 
 @dataclass(frozen=True, slots=True)
