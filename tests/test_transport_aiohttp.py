@@ -18,7 +18,8 @@ import aiohttp
 import httpx
 import pytest
 
-from auditor.crawl.fetcher import Fetcher, FetchResult, _classify, _worth_retrying
+from auditor.crawl import fetcher as fetcher_module
+from auditor.crawl.fetcher import AiohttpTransport, Fetcher, FetchResult, _classify, _worth_retrying
 from auditor.pipeline import default_settings
 
 from .servers import closed_port
@@ -196,3 +197,18 @@ def test_a_refused_connection_reads_the_same_in_every_run() -> None:
         "unreachable:refused",
         f"ConnectError: Cannot connect to host {HOST}:443: Connection refused",
     )
+
+
+def test_request_headers_are_converted_once_and_their_store_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The Host and the defaults repeat on every request; validators differ on each, so what is
+    # kept is let go once the store is full, and a header converted again gives the same.
+    monkeypatch.setattr(fetcher_module, "MAX_CONVERTED_HEADERS", 8)
+    transport = AiohttpTransport(SimpleNamespace(), verify=True)  # type: ignore[arg-type]
+    fixed = [(b"Host", b"site.gov.vn"), (b"User-Agent", b"auditor")]
+    odd = (b"If-None-Match", b'"v\x0b1"')  # a control character: aiohttp would refuse to send it
+    expected = [("Host", "site.gov.vn"), ("User-Agent", "auditor")]
+    for page in range(40):
+        etag = f'"v{page}-ẹ"'.encode()  # UTF-8 on the wire: sent back as the same bytes
+        headers = transport._converted([*fixed, (b"If-None-Match", etag), odd])
+        assert headers == [*expected, ("If-None-Match", etag.decode())]
+        assert len(transport._converted_headers) <= 8

@@ -17,7 +17,7 @@ import zlib
 from collections.abc import AsyncIterator, Callable, Container, Mapping
 from dataclasses import dataclass, replace
 from http.cookiejar import CookieJar
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import lean_aiohttp  # noqa: F401 - imports aiohttp without loading the CA store it never uses
 
@@ -79,6 +79,9 @@ class _Retryable(Exception):
 
 # What aiohttp refuses in a header value it sends: control characters but tab.
 _HEADER_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+# Request headers kept converted for aiohttp, per transport (see AiohttpTransport._converted).
+MAX_CONVERTED_HEADERS = 1024
+_UNCONVERTED: Any = object()
 # Cookies kept for the whole run, and the longest Cookie header sent: a site may set hundreds of
 # large cookies on every page, and the jar would send them all back, growing without end.
 MAX_COOKIES = 300
@@ -229,6 +232,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._plain_http = plain_http
         self._proxies: dict[tuple[str, str], str | None] = {}
         self._timeouts: dict[tuple[float | None, float | None], aiohttp.ClientTimeout] = {}
+        # Headers as aiohttp takes them, by their bytes: the Host and the defaults repeat on every request.
+        self._converted_headers: dict[tuple[bytes, bytes], tuple[str, str] | None] = {}
 
     def _tls(self) -> ssl.SSLContext:
         """The TLS context, made on the first HTTPS request: loading the CA bundle takes about 0.1 s."""
@@ -243,6 +248,26 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         if made is None:
             made = self._timeouts[key] = aiohttp.ClientTimeout(connect=key[0], sock_connect=key[0], sock_read=key[1])
         return made
+
+    def _converted(self, raw: list[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
+        """The request's headers as aiohttp takes them (see _header_text); a value it would refuse is left out.
+
+        Each pair is converted once and looked up after that (2 µs of the 4 a request took): the
+        validators differ from page to page, so what is kept is let go once MAX_CONVERTED_HEADERS are.
+        """
+        converted = self._converted_headers
+        headers = []
+        for pair in raw:
+            done = converted.get(pair, _UNCONVERTED)
+            if done is _UNCONVERTED:
+                if len(converted) >= MAX_CONVERTED_HEADERS:
+                    converted.clear()
+                name, value = pair
+                text = _header_text(value)
+                done = converted[pair] = None if text is None else (name.decode(), text)
+            if done is not None:
+                headers.append(done)
+        return headers
 
     def _proxy(self, url: httpx.URL) -> str | None:
         if self._resolve is not None:
@@ -266,11 +291,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             response = await self._session.request(
                 request.method,
                 yarl.URL(str(url), encoded=True),  # httpx has already quoted it
-                headers=[
-                    (name.decode(), text)
-                    for name, value in request.headers.raw
-                    if (text := _header_text(value)) is not None
-                ],
+                headers=self._converted(request.headers.raw),
                 allow_redirects=False,
                 ssl=self._tls() if tls else True,  # True: aiohttp's default, never used without TLS
                 proxy=proxy,
@@ -463,7 +484,11 @@ class Fetcher:
         self.stats: dict[str, FetchStats] = {}
 
     def _stats(self, url: str) -> FetchStats:
-        return self.stats.setdefault(host_of(url), FetchStats())
+        host = host_of(url)
+        stats = self.stats.get(host)
+        if stats is None:  # not setdefault: it would build a FetchStats for every request
+            stats = self.stats[host] = FetchStats()
+        return stats
 
     def _transport(self, verify: bool) -> AiohttpTransport:
         """The transport of one TLS verify mode, made on first use (inside the event loop, as aiohttp needs).
@@ -811,9 +836,12 @@ class _PageTimer:
         return self._fired and self._task.uncancel() <= self._cancelling and cancelled
 
 
-@dataclass(frozen=True, slots=True)
-class _Request:
-    """One URL to fetch and what every attempt at it needs."""
+class _Request(NamedTuple):
+    """One URL to fetch and what every attempt at it needs.
+
+    A named tuple: as immutable as a frozen dataclass, and built in a third of the time (0.5 µs
+    against 1.5), once a request.
+    """
 
     url: str
     origin: str
