@@ -183,7 +183,7 @@ def test_the_request_sent_is_the_one_httpx_would_build(url: str, validators: boo
     fetcher = Fetcher(SETTINGS)
     request = _Request(url, "", "GET", True, None, cached if validators else None, None)  # type: ignore[arg-type]
     built = fetcher._build(request)
-    expected_headers = [*fetcher._headers.raw]
+    expected_headers = [*fetcher._default_headers]
     if validators:
         expected_headers += [(k.encode(), v.encode()) for k, v in cached.validators.items()]
     expected = httpx.Request("GET", url, headers=expected_headers)

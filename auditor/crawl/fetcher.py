@@ -462,15 +462,15 @@ class Fetcher:
         self._session: aiohttp.ClientSession | None = None
         self._transports: dict[bool, AiohttpTransport] = {}
         self._cookies = httpx.Cookies()
-        # Built once: httpx.Request copies a Headers object's list, where it would normalise a dict's.
-        self._headers = httpx.Headers(
+        # Every request's headers but the Host and the validators, as httpx normalises them: once.
+        self._default_headers = httpx.Headers(
             {
                 "Accept": "*/*",
                 "Accept-Encoding": "gzip, deflate",  # only encodings decoded here under the decompression cap
                 "Accept-Language": "vi,en;q=0.5",
                 "User-Agent": settings.user_agent,
             }
-        )
+        ).raw
         self._timeouts = httpx.Timeout(
             connect=settings.connect_timeout,
             read=settings.read_timeout,
@@ -726,7 +726,7 @@ class Fetcher:
         """
         try:
             url = http_url(request.url)
-            headers = [(b"Host", url.netloc), *self._headers.raw] if url.host else list(self._headers.raw)
+            headers = [(b"Host", url.netloc), *self._default_headers] if url.host else list(self._default_headers)
         except (httpx.InvalidURL, UnicodeError) as exc:  # UnicodeError: idna's, for a host name it refuses
             raise _BadURL(str(exc)) from None
         validators = request.cached.validators if request.cached is not None else None
