@@ -149,10 +149,10 @@ class Intake:
 
     The floor is one site unless told otherwise: a process keeps at least one site going, and any
     more only while its loop has CPU to spare. A busy process that also kept its request slots full
-    (two sites of four requests each, with the default limits) crawled them no faster, and took the
-    last sites of the run two at a time, leaving another process idle at the end: in the benchmark's
-    reruns of 34 equal sites one process was done 0.2-0.4 s before the other. With one site a
-    process, the same reruns took 6 % less wall time and CPU (``benchmarks/README.md``).
+    (two sites of four requests each, with the benchmark's limits) crawled them no faster, and took
+    the last sites of the run two at a time, leaving another process idle at the end: in the
+    benchmark's reruns of 34 equal sites one process was done 0.2-0.4 s before the other. With one
+    site a process, the same reruns took 3-6 % less wall time and CPU (``benchmarks/README.md``).
     """
 
     def __init__(
