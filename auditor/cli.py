@@ -21,7 +21,7 @@ from .history import compare, prepare
 from .models import Agency, AuditRun, Province, Registry, Scorecard, Status
 from .pipeline import FETCH_STATS_FILE, AuditOptions, default_settings, run_audit, write_reports
 from .report import DEFAULT_FORMATS, FORMATS
-from .report.context import ChangeKind, Comparison, ReportContext, Waiver
+from .report.context import ChangeKind, Comparison, ReportContext, RunSummary, Waiver
 from .report.i18n import explain, status_name, t
 from .report.load import load_results, load_waivers_of
 from .shard import merge_runs, parse_shard, select_shard
@@ -577,7 +577,7 @@ def diff(
     """Compare two runs: newly missing or stale, fixed, still failing, and each agency's score."""
     language = _lang(lang)
     before, after = load_results(_results_path(old)), load_results(_results_path(new))
-    comparison = compare(before, after)
+    comparison = compare(RunSummary.of(before), after)
     _print_comparison(comparison, after, language)
     from rich.table import Table
     from rich.text import Text

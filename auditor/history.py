@@ -9,13 +9,14 @@ among those of the same province.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ConfigError
 from .models import AuditRun, Status
-from .report.context import FAILING, Change, ChangeKind, Comparison, ReportContext, Waiver
-from .report.load import load_results
+from .report.context import FAILING, Change, ChangeKind, Comparison, ReportContext, RunSummary, Waiver
+from .report.load import load_summary
 from .score import CREDIT
 from .waivers import apply_waivers
 
@@ -25,7 +26,7 @@ __all__ = ["PastRun", "compare", "failing_since", "past_runs", "prepare"]
 @dataclass(frozen=True, slots=True)
 class PastRun:
     folder: Path
-    run: AuditRun
+    summary: RunSummary
 
 
 def past_runs(out_dir: Path, as_of: dt.date, province: str) -> list[PastRun]:
@@ -42,21 +43,18 @@ def past_runs(out_dir: Path, as_of: dt.date, province: str) -> list[PastRun]:
         if folder.resolve() == out_dir.resolve() or not (folder / "results.json").is_file():
             continue
         try:
-            run = load_results(folder / "results.json")
+            its_province, summary = load_summary(folder / "results.json")
         except ConfigError:
             continue
-        if run.as_of <= as_of and run.province.id == province:
-            runs.append(PastRun(folder, run))
-    return sorted(runs, key=lambda p: (p.run.as_of, p.folder.name))
+        if summary.as_of <= as_of and its_province == province:
+            runs.append(PastRun(folder, summary))
+    return sorted(runs, key=lambda p: (p.summary.as_of, p.folder.name))
 
 
-def _statuses(run: AuditRun) -> dict[tuple[str, str], Status]:
-    return {(c.agency.id, f.category): f.status for c in run.scorecards for f in c.findings}
-
-
-def compare(old: AuditRun, new: AuditRun) -> Comparison:
+def compare(old: RunSummary, new: AuditRun) -> Comparison:
     """Newly failing (or worse), fixed and unchanged failing findings, and every agency's score."""
-    before, after = _statuses(old), _statuses(new)
+    latest = RunSummary.of(new)
+    before, after = old.by_finding(), latest.by_finding()
     changes = []
     for key in sorted(before.keys() | after.keys()):
         was, now = before.get(key), after.get(key)
@@ -72,34 +70,32 @@ def compare(old: AuditRun, new: AuditRun) -> Comparison:
             kind = ChangeKind.FIXED
         if kind is not None:
             changes.append(Change(key[0], key[1], kind, was, now))
-    old_scores = {c.agency.id: c.score if c.scored else None for c in old.scorecards}
-    new_scores = {c.agency.id: c.score if c.scored else None for c in new.scorecards}
+    old_scores, new_scores = old.scores, latest.scores
     scores = tuple((a, old_scores.get(a), new_scores.get(a)) for a in sorted(old_scores.keys() | new_scores.keys()))
     return Comparison(old.as_of, new.as_of, tuple(changes), scores)
 
 
-def failing_since(run: AuditRun, history: list[AuditRun]) -> dict[tuple[str, str], dt.date]:
+def failing_since(run: AuditRun, history: Sequence[RunSummary]) -> dict[tuple[str, str], dt.date]:
     """For each failing finding, the date of the earliest run of its unbroken failing streak."""
-    # Each past run's statuses once: looked up per failing finding, they were rebuilt for each one
-    # (36 monthly runs of 674 findings: 0.57 s; a national history's would have taken hours).
-    newest_first = [(past.as_of, _statuses(past)) for past in reversed(history)]
     since: dict[tuple[str, str], dt.date] = {}
-    for key, status in _statuses(run).items():
-        if status not in FAILING:
-            continue
-        first = run.as_of
-        for as_of, statuses in newest_first:
-            if statuses.get(key) not in FAILING:
-                break
-            first = as_of
-        since[key] = first
+    for card in run.scorecards:
+        agency = card.agency.id
+        for finding in card.findings:
+            if finding.status not in FAILING:
+                continue
+            first = run.as_of
+            for past in reversed(history):
+                if past.status(agency, finding.category) not in FAILING:
+                    break
+                first = past.as_of
+            since[(agency, finding.category)] = first
     return since
 
 
 def prepare(run: AuditRun, out_dir: Path, waivers: tuple[Waiver, ...] = ()) -> tuple[AuditRun, ReportContext]:
     """Apply the exceptions, find the history beside ``out_dir`` and compare with the previous run."""
     run = apply_waivers(run, waivers)
-    history = [p.run for p in past_runs(out_dir, run.as_of, run.province.id)]
+    history = [p.summary for p in past_runs(out_dir, run.as_of, run.province.id)]
     comparison = compare(history[-1], run) if history else None
     return run, ReportContext(
         waivers=waivers,

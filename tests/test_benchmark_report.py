@@ -1,6 +1,11 @@
-"""The benchmark report takes the incremental speed-up as the median of its rounds, leaving failed rounds out."""
+"""The benchmark report takes the incremental speed-up as the median of its rounds, leaving failed rounds out; the
+history micro-benchmark measures each step next to its reference."""
 
 from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
 
 from benchmarks.measure import Run
 from benchmarks.report import Results, incremental_speedups, render_markdown, targets
@@ -35,3 +40,17 @@ def test_one_round_below_the_goal_does_not_hold() -> None:
     [target] = [t for t in targets(results) if t.name == "incremental rerun"]
     assert (target.measured, target.holds) == ("3.75×", False)
     assert "Speed-up of the second run: 3.75×." in render_markdown(results)
+
+
+def test_the_history_micro_benchmark_measures_each_step_against_its_reference(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from benchmarks import history
+
+    assert history.main(["--agencies", "3", "--runs", "2", "--rounds", "1", "--work", str(tmp_path)]) == 0
+    table = capsys.readouterr().out
+    rows = [line for line in table.splitlines() if line.startswith("| ") and not line.startswith("| step")]
+    assert len(rows) == 4
+    assert sum("(reference) | " in row and "| 1.00× |" in row for row in rows) == 2
+    # Two past runs beside the current run's folder, which is not written.
+    assert sorted(p.name for p in (tmp_path / "history-3x2").iterdir()) == ["2026-09-02", "2026-10-02"]

