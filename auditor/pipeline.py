@@ -37,6 +37,7 @@ __all__ = [
     "AuditOptions",
     "audit",
     "audit_in_workers",
+    "crawl_weight",
     "default_settings",
     "run_audit",
     "write_reports",
@@ -204,10 +205,7 @@ def _audit_in_workers(
     """
     apart = tuple(name for name in options.formats if FORMATS[name].apart)
     here_formats = tuple(name for name in options.formats if not FORMATS[name].apart)
-
-    def weight(agency: Agency) -> int:
-        return agency.page_budget or options.settings.page_budget
-
+    weight = crawl_weight(options)
     processes = len(partition(registry.agencies, options.workers, weight))
     if processes <= 1:
         discard_prestarted()  # one group: this process audits it alone
@@ -276,6 +274,37 @@ def _stats_for(stats: Mapping[str, FetchStats], hosts: Container[str] | None = N
         if hosts is None or host in hosts:
             total.add(counts)
     return total
+
+
+def crawl_weight(options: AuditOptions) -> Callable[[Agency], int]:
+    """How long each site's crawl is expected to be, for dealing the longest first (see auditor.workers.deal).
+
+    What the last run with this cache asked of the site, else its page budget: a site not seen
+    before may be as large as that. Started last, a large site is crawled alone while the other
+    processes have finished, and a national registry's sites differ a hundredfold.
+    """
+    asked_last = _requests_last_run(options.cache_dir)
+
+    def weight(agency: Agency) -> int:
+        return asked_last.get(agency.id) or agency.page_budget or options.settings.page_budget
+
+    return weight
+
+
+def _requests_last_run(cache_dir: Path | None) -> dict[str, int]:
+    """Requests per agency in the last run that used this cache (its FETCH_STATS_FILE); none if unreadable.
+
+    Only an estimate of each site's size, for the order sites are crawled in: whatever the file
+    holds, the run finds the same.
+    """
+    if cache_dir is None:
+        return {}
+    try:
+        agencies = json.loads((cache_dir / FETCH_STATS_FILE).read_text(encoding="utf-8"))["agencies"]
+        counts = {agency: stats["requests"] for agency, stats in agencies.items()}
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
+        return {}  # not written yet, or not ours: the page budgets stand in
+    return {agency: n for agency, n in counts.items() if type(n) is int and n > 0}
 
 
 def _write_fetch_stats(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import importlib
+import json
 import multiprocessing
 import os
 import signal
@@ -24,7 +25,7 @@ from auditor.demo import sample_target
 from auditor.entry import _workers_to_prestart
 from auditor.hostgroups import host_groups
 from auditor.models import Agency, Scorecard
-from auditor.pipeline import AuditOptions, audit_in_workers, default_settings
+from auditor.pipeline import FETCH_STATS_FILE, AuditOptions, audit_in_workers, crawl_weight, default_settings
 from auditor.sample import SAMPLE_AS_OF
 from auditor.siteaudit import SITES_PER_REQUEST_SLOT
 from auditor.workers import SharedSites, Workers, deal, default_workers, partition
@@ -106,6 +107,43 @@ def test_what_is_not_dealt_in_advance_is_left_to_share_heaviest_first() -> None:
     assert deal(agencies, 2, weight, 7) == (partition(agencies, 2, weight), ())
     # A host group larger than a process's share is dealt all the same.
     assert deal(agencies[:2], 1, weight, 1) == (partition(agencies[:2], 1, weight), ())
+
+
+def test_the_last_run_s_requests_put_the_longest_crawls_first(tmp_path: Path) -> None:
+    agencies = [make_agency(f"s{i}", f"https://s{i}.tinh.gov.vn/") for i in range(5)]
+    options = AuditOptions(as_of=SAMPLE_AS_OF, settings=default_settings(page_budget=400), cache_dir=tmp_path)
+    # No cache yet: every site may be as large as its budget, and ties go by id.
+    assert [crawl_weight(options)(a) for a in agencies] == [400] * 5
+    stats = {"s0": 12, "s1": 350, "s2": 1, "s4": 90}  # s3 is new since the last run
+    (tmp_path / FETCH_STATS_FILE).write_text(
+        json.dumps({"agencies": {k: {"requests": n, "full": 0} for k, n in stats.items()}}), encoding="utf-8"
+    )
+    weight = crawl_weight(options)
+    assert [weight(a) for a in agencies] == [12, 350, 1, 400, 90]
+    groups, shared = deal(agencies, 2, weight, 1)
+    assert sorted(a.id for group in groups for a in group) == ["s1", "s3"]
+    assert [a.id for unit in shared for a in unit] == ["s4", "s0", "s2"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"{",
+        b"[]",
+        b'{"agencies": []}',
+        b'{"agencies": {"s0": 7}}',
+        b'{"agencies": {"s0": {"full": 7}}}',
+        b'{"agencies": {"s0": {"requests": true}}}',
+        b'{"agencies": {"s0": {"requests": "7"}}}',
+        b'{"agencies": {"s0": {"requests": 0}}}',
+        b'{"agencies": {"s0": {"requests": -3}}}',
+        b'{"agencies": {"s0": {"requests": 7}}}\xff',  # not UTF-8
+    ],
+)
+def test_fetch_counts_that_are_not_ours_leave_the_page_budgets(tmp_path: Path, data: bytes) -> None:
+    (tmp_path / FETCH_STATS_FILE).write_bytes(data)
+    options = AuditOptions(as_of=SAMPLE_AS_OF, settings=default_settings(page_budget=400), cache_dir=tmp_path)
+    assert crawl_weight(options)(make_agency("s0", "https://s0.tinh.gov.vn/")) == 400
 
 
 def _taking_job(group: tuple[Agency, ...], shared: SharedSites | None = None) -> list[str]:
