@@ -294,17 +294,22 @@ def crawl_weight(options: AuditOptions) -> Callable[[Agency], int]:
 def _requests_last_run(cache_dir: Path | None) -> dict[str, int]:
     """Requests per agency in the last run that used this cache (its FETCH_STATS_FILE); none if unreadable.
 
-    Only an estimate of each site's size, for the order sites are crawled in: whatever the file
-    holds, the run finds the same.
+    A resumed run counts the responses it replayed from the cache too: each stands for a request
+    of its site. Only an estimate of each site's size, for the order sites are crawled in: whatever
+    the file holds, the run finds the same.
     """
     if cache_dir is None:
         return {}
     try:
         agencies = json.loads((cache_dir / FETCH_STATS_FILE).read_text(encoding="utf-8"))["agencies"]
-        counts = {agency: stats["requests"] for agency, stats in agencies.items()}
+        counts = {agency: (stats["requests"], stats.get("replayed", 0)) for agency, stats in agencies.items()}
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
         return {}  # not written yet, or not ours: the page budgets stand in
-    return {agency: n for agency, n in counts.items() if type(n) is int and n > 0}
+    return {
+        agency: asked + replayed
+        for agency, (asked, replayed) in counts.items()
+        if type(asked) is int and type(replayed) is int and asked >= 0 and replayed >= 0 and asked + replayed > 0
+    }
 
 
 def _write_fetch_stats(

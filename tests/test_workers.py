@@ -114,9 +114,10 @@ def test_the_last_run_s_requests_put_the_longest_crawls_first(tmp_path: Path) ->
     options = AuditOptions(as_of=SAMPLE_AS_OF, settings=default_settings(page_budget=400), cache_dir=tmp_path)
     # No cache yet: every site may be as large as its budget, and ties go by id.
     assert [crawl_weight(options)(a) for a in agencies] == [400] * 5
-    stats = {"s0": 12, "s1": 350, "s2": 1, "s4": 90}  # s3 is new since the last run
+    stats = {"s0": (12, 0), "s1": (50, 300), "s2": (1, 0), "s4": (90, 0)}  # s3 is new; s1's run was resumed
     (tmp_path / FETCH_STATS_FILE).write_text(
-        json.dumps({"agencies": {k: {"requests": n, "full": 0} for k, n in stats.items()}}), encoding="utf-8"
+        json.dumps({"agencies": {k: {"requests": n, "replayed": r, "full": 0} for k, (n, r) in stats.items()}}),
+        encoding="utf-8",
     )
     weight = crawl_weight(options)
     assert [weight(a) for a in agencies] == [12, 350, 1, 400, 90]
@@ -137,6 +138,8 @@ def test_the_last_run_s_requests_put_the_longest_crawls_first(tmp_path: Path) ->
         b'{"agencies": {"s0": {"requests": "7"}}}',
         b'{"agencies": {"s0": {"requests": 0}}}',
         b'{"agencies": {"s0": {"requests": -3}}}',
+        b'{"agencies": {"s0": {"requests": 7, "replayed": "2"}}}',
+        b'{"agencies": {"s0": {"requests": 9, "replayed": -9}}}',
         b'{"agencies": {"s0": {"requests": 7}}}\xff',  # not UTF-8
     ],
 )
