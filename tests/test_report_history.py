@@ -271,7 +271,7 @@ def test_history_passes_over_unreadable_and_other_province_siblings(tmp_path: Pa
 
 def test_the_history_keeps_what_the_past_results_json_says(tmp_path: Path) -> None:
     first = sample_run()
-    # Not scored and a status of every kind: what a summary keeps of each agency and finding.
+    # An agency not scored and a finding not checked: a summary keeps both as the run had them.
     cards = list(first.scorecards)
     cards[0] = dataclasses.replace(cards[0], scored=False)
     cards[1] = _set_status(cards[1], cards[1].findings[0].category, Status.UNKNOWN)
