@@ -128,11 +128,16 @@ def _conclude(
 async def audit(
     registry: Registry, rules: RuleSet, options: AuditOptions, observer: AuditObserver | None = None
 ) -> AuditRun:
-    """Audit every agency of the registry concurrently in this process; a failing site is data, never an exception."""
+    """Audit every agency of the registry concurrently in this process; a failing site is data, never an exception.
+
+    The sites start longest first (see :func:`crawl_weight`), as many at once as the process crawls.
+    """
     from .siteaudit import audit_agencies
 
+    weight = crawl_weight(options)
     cache = _open_cache(registry, rules, options)
-    share = await audit_agencies(registry.agencies, rules, options, observer, cache)
+    longest_first = sorted(registry.agencies, key=lambda a: (-weight(a), a.id))
+    share = await audit_agencies(longest_first, rules, options, observer, cache)
     return _conclude(registry, rules, options, cache, [share])
 
 

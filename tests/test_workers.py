@@ -19,7 +19,7 @@ from unittest.mock import ANY
 
 import pytest
 
-from auditor import pipeline, prestart, workers
+from auditor import pipeline, prestart, siteaudit, workers
 from auditor.config import load_registry, load_rules
 from auditor.demo import sample_target
 from auditor.entry import _workers_to_prestart
@@ -27,7 +27,7 @@ from auditor.hostgroups import host_groups
 from auditor.models import Agency, Scorecard
 from auditor.pipeline import FETCH_STATS_FILE, AuditOptions, audit_in_workers, crawl_weight, default_settings
 from auditor.sample import SAMPLE_AS_OF
-from auditor.siteaudit import SITES_PER_REQUEST_SLOT
+from auditor.siteaudit import SITES_PER_REQUEST_SLOT, Share
 from auditor.workers import SharedSites, Workers, deal, default_workers, partition
 
 from .conftest import ROOT, CliResult, make_agency, subset_sites
@@ -124,6 +124,25 @@ def test_the_last_run_s_requests_put_the_longest_crawls_first(tmp_path: Path) ->
     groups, shared = deal(agencies, 2, weight, 1)
     assert sorted(a.id for group in groups for a in group) == ["s1", "s3"]
     assert [a.id for unit in shared for a in unit] == ["s4", "s0", "s2"]
+
+
+def test_one_process_starts_its_sites_longest_first_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    registry = load_registry(ROOT / "sites.yaml")
+    last = registry.agencies[-1].id
+    (tmp_path / FETCH_STATS_FILE).write_text(
+        json.dumps({"agencies": {a.id: {"requests": 3} for a in registry.agencies} | {last: {"requests": 900}}}),
+        encoding="utf-8",
+    )
+    started: list[str] = []
+
+    async def audit_agencies(agencies: list[Agency], *_: object) -> Share:
+        started.extend(a.id for a in agencies)
+        return Share([], {})
+
+    monkeypatch.setattr(siteaudit, "audit_agencies", audit_agencies)
+    options = AuditOptions(as_of=SAMPLE_AS_OF, settings=default_settings(), cache_dir=tmp_path)
+    asyncio.run(pipeline.audit(registry, load_rules(ROOT / "rules"), options))
+    assert started == [last, *sorted(a.id for a in registry.agencies if a.id != last)]
 
 
 @pytest.mark.parametrize(
