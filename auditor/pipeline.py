@@ -282,7 +282,7 @@ def _stats_for(stats: Mapping[str, FetchStats], hosts: Container[str] | None = N
 
 
 def crawl_weight(options: AuditOptions) -> Callable[[Agency], int]:
-    """How long each site's crawl is expected to be, for dealing the longest first (see auditor.workers.deal).
+    """How long each site's crawl is expected to be, to start the longest first (``auditor.workers.deal``, ``audit``).
 
     What the last run with this cache asked of the site, else its page budget: a site not seen
     before may be as large as that. Started last, a large site is crawled alone while the other
