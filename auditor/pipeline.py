@@ -24,7 +24,7 @@ from .crawl.stats import FetchStats
 from .errors import OutputError
 from .eventloop import loop_factory
 from .models import Agency, AuditRun, CrawlSettings, Registry, RuleSet, Scorecard
-from .report import FORMATS, Format, ReportContext
+from .report import FORMATS, Format, ReportContext, summary_file
 from .report.context import Waiver
 from .workers import SharedSites, Workers, deal, discard_prestarted, partition, sites_filling_slots, worker_sender
 
@@ -363,13 +363,18 @@ def write_reports(
                 deferred.append(exc)
 
     try:
-        rendered = _render(run, formats, lang, context, helper, call_meanwhile)
-        for fmt, content in rendered:
-            data = content.encode("utf-8") if isinstance(content, str) else content
-            (staging / fmt.filename).write_bytes(data)
-        for fmt, _ in rendered:
-            target = out_dir / fmt.filename
-            os.replace(staging / fmt.filename, target)
+        files = [
+            (fmt.filename, content.encode("utf-8") if isinstance(content, str) else content)
+            for fmt, content in _render(run, formats, lang, context, helper, call_meanwhile)
+        ]
+        results = [data for name, data in files if name == FORMATS["json"].filename]
+        if results:
+            files.append((summary_file.FILENAME, summary_file.render(run, results[0])))
+        for name, data in files:
+            (staging / name).write_bytes(data)
+        for name, _ in files:
+            target = out_dir / name
+            os.replace(staging / name, target)
             written.append(target)
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot write reports: {exc.strerror or exc}") from None

@@ -28,7 +28,7 @@ from pathlib import Path
 from auditor.config import load_rules
 from auditor.history import prepare
 from auditor.models import Agency, AgencyType, AuditRun, Evidence, Finding, Province, Scorecard, SiteStatus, Status
-from auditor.report import html_report, json_report
+from auditor.report import html_report, json_report, summary_file
 from auditor.score import score_findings
 
 __all__ = ["main"]
@@ -79,13 +79,20 @@ def _runs(agencies: int, runs: int) -> list[AuditRun]:
     return out
 
 
-def _write(folder: Path, runs: list[AuditRun]) -> Path:
-    """The past runs as sibling folders of the current run's report folder, which is returned."""
+def _write(folders: tuple[Path, Path], runs: list[AuditRun]) -> tuple[Path, Path]:
+    """The past runs as sibling folders of each current run's report folder, which are returned.
+
+    Into the first folder with the run-summary.json an audit writes beside each results.json, into
+    the second without it (as runs written before the summaries were).
+    """
     for run in runs[:-1]:
-        target = folder / run.as_of.isoformat()
-        target.mkdir(parents=True, exist_ok=True)
-        (target / "results.json").write_text(json_report.render(run), encoding="utf-8")
-    return folder / runs[-1].as_of.isoformat()
+        results = json_report.render(run).encode("utf-8")
+        for folder in folders:
+            target = folder / run.as_of.isoformat()
+            target.mkdir(parents=True, exist_ok=True)
+            (target / "results.json").write_bytes(results)
+        (folders[0] / run.as_of.isoformat() / summary_file.FILENAME).write_bytes(summary_file.render(run, results))
+    return folders[0] / runs[-1].as_of.isoformat(), folders[1] / runs[-1].as_of.isoformat()
 
 
 def _parse_each(files: list[Path]) -> None:
@@ -117,12 +124,15 @@ def main(argv: list[str] | None = None) -> int:
     folder = args.work / f"history-{args.agencies}x{args.runs}"
     runs = _runs(args.agencies, args.runs)
     current = runs[-1]
-    out_dir = _write(folder, runs)
+    out_dir, bare_dir = _write((folder, folder.with_name(f"{folder.name}-bare")), runs)
     files = sorted(folder.glob("*/results.json"))
     context = prepare(current, out_dir)[1]
+    if context != prepare(current, bare_dir)[1]:
+        raise SystemExit("the history read from the summaries differs from the one read from results.json")
     steps: dict[str, Callable[[], object]] = {
         "json.loads of every past results.json, one at a time (reference)": lambda: _parse_each(files),
-        "prepare: read the history, compare, date the streaks": lambda: prepare(current, out_dir),
+        "prepare, each past run read from its results.json": lambda: prepare(current, bare_dir),
+        "prepare, each past run read from its run-summary.json": lambda: prepare(current, out_dir),
         "HTML page, without history (reference)": lambda: html_report.render(current),
         "HTML page, with the history": lambda: html_report.render(current, "vi", context),
     }

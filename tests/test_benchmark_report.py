@@ -50,7 +50,11 @@ def test_the_history_micro_benchmark_measures_each_step_against_its_reference(
     assert history.main(["--agencies", "3", "--runs", "2", "--rounds", "1", "--work", str(tmp_path)]) == 0
     table = capsys.readouterr().out
     rows = [line for line in table.splitlines() if line.startswith("| ") and not line.startswith("| step")]
-    assert len(rows) == 4
+    assert len(rows) == 5
     assert sum("(reference) | " in row and "| 1.00× |" in row for row in rows) == 2
-    # Two past runs beside the current run's folder, which is not written.
-    assert sorted(p.name for p in (tmp_path / "history-3x2").iterdir()) == ["2026-09-02", "2026-10-02"]
+    assert sum(row.startswith("| prepare, each past run read from its ") for row in rows) == 2
+    # Two past runs beside the current run's folder, which is not written: with their summaries in
+    # one history, without in the other.
+    for name, files in (("history-3x2", ["results.json", "run-summary.json"]), ("history-3x2-bare", ["results.json"])):
+        assert sorted(p.name for p in (tmp_path / name).iterdir()) == ["2026-09-02", "2026-10-02"]
+        assert sorted(p.name for p in (tmp_path / name / "2026-10-02").iterdir()) == files

@@ -72,6 +72,7 @@ def test_demo_exits_0_and_prints_the_score_table(demo: tuple[Path, str, int]) ->
     assert "Sở Tài chính" in stdout
     assert {p.name for p in out.iterdir()} == {
         "results.json",
+        "run-summary.json",
         "results.schema.json",
         "summary.md",
         "index.html",

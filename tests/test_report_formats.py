@@ -31,7 +31,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from auditor.errors import ConfigError
 from auditor.models import AuditRun, Evidence, Status
 from auditor.pipeline import write_reports
-from auditor.report import FORMATS, ReportContext
+from auditor.report import FORMATS, ReportContext, files_of
 from auditor.report.common import breakdown, report_order
 from auditor.report.load import load_results
 from auditor.report.schema_file import SCHEMA_TEXT
@@ -95,8 +95,8 @@ def test_every_format_matches_its_golden_file(name: str, lang: str) -> None:
 
 def test_run_folder_holds_every_format_and_results_validate(tmp_path: Path) -> None:
     written = write_reports(sample_run(), tmp_path, list(FORMATS), "vi")
-    assert {p.name for p in written} == {f.filename for f in FORMATS.values()}
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f.filename for f in FORMATS.values())
+    assert {p.name for p in written} == set(files_of(FORMATS))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(files_of(FORMATS))
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     jsonschema.validate(results, json.loads(SCHEMA_TEXT))
 
@@ -202,7 +202,7 @@ def test_a_helper_that_cannot_render_leaves_the_work_to_this_process(
     else:
         helper = _Failing()
     written = write_reports(sample_run(), tmp_path / "helped", list(FORMATS), "vi", helper=helper)
-    assert len(written) == len(FORMATS)
+    assert len(written) == len(files_of(FORMATS))
     assert _files(tmp_path / "helped") == _files(tmp_path / "here")
 
 
@@ -256,7 +256,7 @@ def test_what_meanwhile_raises_is_raised_once_the_reports_are_written(tmp_path: 
 
     with pytest.raises(BrokenPipeError):
         write_reports(sample_run(), tmp_path, list(FORMATS), "vi", meanwhile=meanwhile)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f.filename for f in FORMATS.values())
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(files_of(FORMATS))
 
 
 def test_results_json_reads_back_into_the_same_run(tmp_path: Path) -> None:

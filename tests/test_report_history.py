@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 import random
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
@@ -17,9 +19,10 @@ from auditor.errors import ConfigError
 from auditor.history import compare, failing_since, prepare
 from auditor.models import AuditRun, Scorecard, Status
 from auditor.pipeline import write_reports
-from auditor.report import FORMATS
+from auditor.report import FORMATS, files_of
 from auditor.report.context import FAILING, ChangeKind, RunSummary
 from auditor.report.load import load_summary
+from auditor.report.summary_file import FILENAME as SUMMARY
 from auditor.score import score_findings
 from auditor.waivers import load_waivers
 
@@ -269,7 +272,8 @@ def test_history_passes_over_unreadable_and_other_province_siblings(tmp_path: Pa
     assert context.comparison is not None
 
 
-def test_the_history_keeps_what_the_past_results_json_says(tmp_path: Path) -> None:
+@pytest.mark.parametrize("summary_file", ["kept", "deleted"])
+def test_the_history_keeps_what_the_past_results_json_says(tmp_path: Path, summary_file: str) -> None:
     first = sample_run()
     # An agency not scored and a finding not checked: a summary keeps both as the run had them.
     cards = list(first.scorecards)
@@ -277,12 +281,75 @@ def test_the_history_keeps_what_the_past_results_json_says(tmp_path: Path) -> No
     cards[1] = _set_status(cards[1], cards[1].findings[0].category, Status.UNKNOWN)
     run = dataclasses.replace(first, scorecards=tuple(cards))
     write_reports(run, tmp_path / "2026-11-01", ["json"], "vi")
+    if summary_file == "deleted":  # as a run written before the summaries were: read from results.json
+        (tmp_path / "2026-11-01" / SUMMARY).unlink()
     province, summary = load_summary(tmp_path / "2026-11-01" / "results.json")
     assert province == run.province.id
     assert summary == RunSummary.of(run)
     assert summary.scores[cards[0].agency.id] is None
     assert summary.status(cards[1].agency.id, cards[1].findings[0].category) is Status.UNKNOWN
     assert summary.status("nosuch", cards[1].findings[0].category) is None
+
+
+def test_a_run_summary_that_matches_its_results_json_is_read_in_its_place(tmp_path: Path) -> None:
+    run = sample_run()
+    write_reports(run, tmp_path / "2026-11-01", ["json"], "vi")
+    side = tmp_path / "2026-11-01" / SUMMARY
+    document = json.loads(side.read_bytes())
+    results = (tmp_path / "2026-11-01" / "results.json").read_bytes()
+    assert (document["results_sha256"], document["results_size"]) == (hashlib.sha256(results).hexdigest(), len(results))
+    assert set(document["agencies"]) == {card.agency.id for card in run.scorecards}
+    # Changed here, while the results.json it was written with is not: what it says is what is read.
+    agency = run.scorecards[0].agency.id
+    document["agencies"][agency]["score"] = 7
+    side.write_text(json.dumps(document), encoding="utf-8")
+    assert load_summary(tmp_path / "2026-11-01" / "results.json")[1].scores[agency] == 7
+
+
+def _first(document: dict[str, Any]) -> dict[str, Any]:
+    return cast(dict[str, Any], next(iter(document["agencies"].values())))
+
+
+# Run summaries that are not of this results.json, or not ours: each is passed over.
+SUMMARY_EDITS: dict[str, Callable[[dict[str, Any]], object]] = {
+    "another results.json of the same size": lambda d: d.update(results_sha256="0" * 64),
+    "another size": lambda d: d.update(results_size=d["results_size"] + 1),
+    "another version": lambda d: d.update(version=2),
+    "another kind": lambda d: d.update(kind="something else"),
+    "no digest": lambda d: d.pop("results_sha256"),
+    "a date that is not one": lambda d: d.update(as_of="1/11/2026"),
+    "agencies as a list": lambda d: d.update(agencies=[]),
+    "a lone surrogate": lambda d: d.update(province="\ud800"),  # no report could be written with it
+    "a score as text": lambda d: _first(d).update(score="90"),
+    "a score as true": lambda d: _first(d).update(score=True),
+    "no statuses": lambda d: _first(d).pop("statuses"),
+    "a status that is not one": lambda d: _first(d)["statuses"].update(news_events="great"),
+    "a status as a list": lambda d: _first(d)["statuses"].update(news_events=["ok"]),
+    "an agency as a number": lambda d: d["agencies"].update({"x": 1}),
+    "an agency id with a lone surrogate": lambda d: d["agencies"].update({"\udc80": _first(d)}),
+}
+
+
+@pytest.mark.parametrize("edit", [*SUMMARY_EDITS, "not JSON", "not UTF-8", "a folder", "larger than the results"])
+def test_a_run_summary_that_is_stale_or_not_ours_is_passed_over_for_the_results_json(tmp_path: Path, edit: str) -> None:
+    run = sample_run()
+    write_reports(run, tmp_path / "2026-11-01", ["json"], "vi")
+    side = tmp_path / "2026-11-01" / SUMMARY
+    document = json.loads(side.read_bytes())
+    if edit == "not JSON":
+        side.write_text("{", encoding="utf-8")
+    elif edit == "not UTF-8":
+        side.write_bytes(b'{"kind": "\xff"}')
+    elif edit == "a folder":
+        side.unlink()
+        side.mkdir()
+    elif edit == "larger than the results":
+        side.write_text(json.dumps(document) + " " * document["results_size"], encoding="utf-8")
+    else:
+        _first(document)["score"] = 7  # what it would say, were it read
+        SUMMARY_EDITS[edit](document)
+        side.write_text(json.dumps(document), encoding="utf-8")  # ASCII: a lone surrogate as JSON spells it
+    assert load_summary(tmp_path / "2026-11-01" / "results.json") == (run.province.id, RunSummary.of(run))
 
 
 @pytest.mark.parametrize(
@@ -334,7 +401,7 @@ def test_audit_reads_exceptions_next_to_sites_and_applies_gates(tmp_path: Path, 
     result = run_cli(*audit, "--out", str(out), "--fail-on-unknown", "0")
     assert result.code == 1, result.stderr
     assert "Không đạt ngưỡng" in result.stderr
-    assert sorted(p.name for p in out.iterdir()) == sorted(f.filename for f in FORMATS.values())
+    assert sorted(p.name for p in out.iterdir()) == sorted(files_of(FORMATS))
     assert json.loads((out / "results.json").read_text(encoding="utf-8"))["exceptions"][0]["agency"] == "stc"
     assert run_cli(*audit, "--out", str(out), "--fail-on-unknown", "100").code == 0
     # A bad exceptions file is bad input: exit 2 before anything is crawled or written.

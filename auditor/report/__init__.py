@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol, cast
 
 from ..models import AuditRun
+from . import summary_file
 from .context import ReportContext
 
-__all__ = ["DEFAULT_FORMATS", "FORMATS", "Format", "Renderer", "ReportContext"]
+__all__ = ["DEFAULT_FORMATS", "FORMATS", "Format", "Renderer", "ReportContext", "files_of"]
 
 
 class Renderer(Protocol):
@@ -57,3 +59,10 @@ FORMATS: dict[str, Format] = {
 
 # What ``auditor audit`` and ``auditor report`` write unless --format narrows it.
 DEFAULT_FORMATS: tuple[str, ...] = tuple(FORMATS)
+
+
+def files_of(formats: Iterable[str]) -> tuple[str, ...]:
+    """The files a run folder gets for ``formats``: each one's, and run-summary.json beside results.json."""
+    chosen = tuple(formats)
+    names = tuple(FORMATS[name].filename for name in chosen)
+    return (*names, summary_file.FILENAME) if "json" in chosen else names

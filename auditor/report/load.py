@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from ..models import (
     SiteStatus,
     Status,
 )
+from . import summary_file
 from .context import RunSummary, Waiver, WaiverKind
 from .json_report import SCHEMA_VERSION
 
@@ -238,7 +240,11 @@ def load_summary(path: Path) -> tuple[str, RunSummary]:
     Only what a summary holds is read and checked, with the same messages as :func:`load_results`:
     every audit reads its history at the end, and rebuilding each past run whole took a year of
     monthly runs of 1,000 agencies 19 s of CPU and 552 MB at the peak (``benchmarks/history.py``).
+    The run-summary.json written beside it is read instead when it matches the file byte for byte.
     """
+    known = _summary_beside(path)
+    if known is not None:
+        return known
     root = _read(path)
     as_of = root.child("as_of").date()
     province = root.child("province").child("id").text()
@@ -253,6 +259,63 @@ def load_summary(path: Path) -> tuple[str, RunSummary]:
             for finding in card.child("findings").items()
         }
     return province, RunSummary(as_of, scores, statuses)
+
+
+def _summary_beside(path: Path) -> tuple[str, RunSummary] | None:
+    """The run-summary.json beside ``path``, if it was written with these very bytes; else None (read the file)."""
+    side = path.with_name(summary_file.FILENAME)
+    try:
+        size = path.stat().st_size
+        if side.stat().st_size > size:  # a summary is always the smaller: this one is not of this file
+            return None
+        document = json.loads(side.read_bytes())
+        summary = _summary_of(document, size)
+        if summary is None:
+            return None
+        with path.open("rb") as results:
+            digest = hashlib.file_digest(results, "sha256").hexdigest()
+    except (OSError, ValueError):  # ValueError: not JSON, or not UTF-8
+        return None
+    return summary if digest == document["results_sha256"] else None
+
+
+def _summary_of(document: Any, size: int) -> tuple[str, RunSummary] | None:
+    """What a run-summary.json says, if it is one of ours made for a results.json of ``size`` bytes."""
+    if not (
+        isinstance(document, dict)
+        and document.get("kind") == summary_file.KIND
+        and document.get("version") == summary_file.VERSION
+        and document.get("results_size") == size
+        and isinstance(document.get("results_sha256"), str)
+        and _is_text(document.get("province"))
+        and isinstance(document.get("as_of"), str)
+        and isinstance(document.get("agencies"), dict)
+    ):
+        return None
+    scores: dict[str, int | None] = {}
+    statuses: dict[str, dict[str, Status]] = {}
+    for agency, entry in document["agencies"].items():
+        score = entry.get("score") if isinstance(entry, dict) else False
+        of = entry.get("statuses") if isinstance(entry, dict) else None
+        if isinstance(score, bool) or not (score is None or isinstance(score, int)) or not isinstance(of, dict):
+            return None
+        if not (_is_text(agency) and all(_is_text(c) and isinstance(v, str) for c, v in of.items())):
+            return None
+        scores[agency] = score
+        statuses[agency] = {category: Status(status) for category, status in of.items()}  # ValueError: not one
+    return document["province"], RunSummary(dt.date.fromisoformat(document["as_of"]), scores, statuses)
+
+
+def _is_text(value: object) -> bool:
+    """A string a report can be written with (see _Node.text): JSON may spell a lone surrogate."""
+    if not isinstance(value, str):
+        return False
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+    return True
 
 
 def load_waivers_of(path: Path) -> tuple[Waiver, ...]:
