@@ -33,6 +33,8 @@ from auditor.models import AuditRun, Evidence, Status
 from auditor.pipeline import write_reports
 from auditor.report import FORMATS, ReportContext, files_of
 from auditor.report.common import breakdown, report_order
+from auditor.report.context import Change, ChangeKind, Comparison, Waiver, WaiverKind
+from auditor.report.json_report import run_to_dict
 from auditor.report.load import load_results
 from auditor.report.schema_file import SCHEMA_TEXT
 
@@ -41,6 +43,7 @@ from .conftest import CliResult, audit_sample
 GOLDEN = Path(__file__).parent / "golden"
 # Three agencies without a robots.txt Crawl-delay keep the audit to a few seconds.
 AGENCIES = ("sgtvt", "thuannam", "ninhhai")
+AS_OF = datetime.date(2026, 11, 1)
 FORMULAS = ('=HYPERLINK("http://evil","x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "=1+1")
 
 
@@ -268,6 +271,36 @@ def test_results_json_reads_back_into_the_same_run(tmp_path: Path) -> None:
         assert fmt.render(loaded, "vi") == fmt.render(sample_run(), "vi")
     assert loaded.ranked()[0].agency.id == sample_run().ranked()[0].agency.id
     assert FORMATS["html"].render(loaded, "en") == FORMATS["html"].render(sample_run(), "en")
+
+
+def _awkward(run: AuditRun) -> AuditRun:
+    """The sample with text a layout could trip on: line breaks, quotes, backslashes, U+2028, a tab."""
+    card = run.scorecards[0]
+    odd = 'Sở "A"\\B\nC\u2028D\tE ]}, {"'
+    finding = dataclasses.replace(card.findings[0], reason=odd, evidence=Evidence(pages=(odd,), link_text=odd))
+    agency = dataclasses.replace(card.agency, name=odd)
+    first = dataclasses.replace(card, agency=agency, findings=(finding, *card.findings[1:]))
+    return dataclasses.replace(run, scorecards=(first, *run.scorecards[1:]))
+
+
+@pytest.mark.parametrize("case", ["sample", "with history and exceptions", "no agencies", "one agency", "awkward text"])
+def test_results_json_is_the_whole_tree_as_json_dumps_writes_it(case: str) -> None:
+    run, context = sample_run(), None
+    if case == "with history and exceptions":
+        card = run.scorecards[1]
+        waiver = Waiver(card.agency.id, card.findings[0].category, WaiverKind.NOT_APPLICABLE, "lý do", "Sở", AS_OF)
+        change = Change(card.agency.id, card.findings[1].category, ChangeKind.FIXED, Status.STALE, Status.OK)
+        scores = ((card.agency.id, 40, card.score),)
+        context = ReportContext((waiver,), Comparison(AS_OF.replace(month=10), AS_OF, (change,), scores))
+    elif case == "no agencies":
+        run = dataclasses.replace(run, scorecards=())
+    elif case == "one agency":
+        run = dataclasses.replace(run, scorecards=run.scorecards[:1])
+    elif case == "awkward text":
+        run = _awkward(run)
+    text = render_text("json", run, "vi", context)
+    assert text == json.dumps(run_to_dict(run, context), ensure_ascii=False, indent=2) + "\n"
+    assert len(json.loads(text)["agencies"]) == len(run.scorecards)
 
 
 @pytest.mark.parametrize(
