@@ -240,6 +240,8 @@ def _print_fetch_stats(cache_dir: Path | None, lang: str) -> None:
     )
     if pages:
         err.print(t("parse_stats", lang).format(parsed=pages.get("parsed", 0), reused=pages.get("reused", 0)))
+        if pages.get("crawls_reused"):
+            err.print(t("crawl_reuse_stats", lang).format(sites=pages["crawls_reused"]))
 
 
 _STATUS_STYLES = {

@@ -45,7 +45,7 @@ from .models import Agency, Item, Link, PageFacts
 
 __all__ = ["FactsCache", "extractor_fingerprint", "recogniser_fingerprint"]
 
-_FORMAT = 8
+_FORMAT = 9
 _DATABASE_FORMAT = DatabaseFormat(
     0x41554446,  # "AUDF"
     _FORMAT,
@@ -61,6 +61,8 @@ _DATABASE_FORMAT = DatabaseFormat(
         "CREATE TABLE matches (key BLOB PRIMARY KEY, data BLOB NOT NULL)",
         # Runs of menu, side-box and footer links that pages share, by a digest of their stored form.
         "CREATE TABLE runs (key BLOB PRIMARY KEY, data BLOB NOT NULL)",
+        # Each agency's last crawl and the key it was made under (auditor.crawlmemo), a row per agency.
+        "CREATE TABLE crawls (agency TEXT PRIMARY KEY, key BLOB NOT NULL, data BLOB NOT NULL)",
     ),
 )
 # Rows written per transaction.
@@ -537,6 +539,22 @@ class FactsCache:
             return
         row = (self._matches_key(agency, matches.recogniser), _compress(marshal.dumps(kept)))
         self._write(("INSERT OR REPLACE INTO matches (key, data) VALUES (?, ?)", [row]))
+
+    def crawl_of(self, agency: str, key: bytes) -> bytes | None:
+        """The agency's last crawl, if it was kept under ``key`` (see auditor.crawlmemo); else None."""
+        db = self._connection()
+        try:
+            row = db.execute("SELECT key, data FROM crawls WHERE agency = ?", (agency,)).fetchone() if db else None
+            # Our own rows, never web content; zstd's checksum catches damage first.
+            return zstd.decompress(row[1]) if row is not None and row[0] == key else None
+        except (sqlite3.Error, zstd.ZstdError, TypeError):
+            return None  # crawled again, and kept anew
+
+    def keep_crawl(self, agency: str, key: bytes, data: bytes) -> None:
+        """Keep the agency's crawl for the next run, in place of the one kept before."""
+        if self._connection() is not None:
+            row = (agency, key, _compress(data))
+            self._write(("INSERT OR REPLACE INTO crawls (agency, key, data) VALUES (?, ?, ?)", [row]))
 
     def close(self) -> None:
         """Write what is waiting and let go of the database."""

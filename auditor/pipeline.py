@@ -111,7 +111,11 @@ def _conclude(
         for host, counts in share.stats.items():
             stats.setdefault(host, FetchStats()).add(counts)
     if cache is not None:
-        parsing = {"parsed": sum(s.parsed for s in shares), "reused": sum(s.reused for s in shares)}
+        parsing = {
+            "parsed": sum(s.parsed for s in shares),
+            "reused": sum(s.reused for s in shares),
+            "crawls_reused": sum(s.crawls_reused for s in shares),
+        }
         _write_fetch_stats(cache, registry, stats, parsing)
         cache.finish()
     return AuditRun(

@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING
 from .crawl.cache import HttpCache
 from .crawl.fetcher import Fetcher
 from .crawl.stats import FetchStats
+from .crawlmemo import CrawlRecording, crawl_key, decode, encode
 from .evaluate.recognise import Recogniser
 from .evaluate.verdict import SiteCrawl, judge_site
-from .extract import parse_page
 from .factcache import FactsCache
-from .models import Agency, CrawlSettings, RuleSet, Scorecard, SiteStatus
+from .models import Agency, CrawlSettings, Obligation, RuleSet, Scorecard, SiteStatus
 from .score import score_findings
-from .sitecrawl import FactsLookup, PageExtractor, crawl_site
+from .sitecrawl import crawl_site, replay_site
 from .workers import Intake, SharedSites
 
 if TYPE_CHECKING:  # the pipeline imports this module, not the other way round
@@ -43,6 +43,66 @@ MAX_ERROR_TEXT = 300
 FACTS_FILE = "facts.sqlite3"
 
 
+@dataclass
+class _Tally:
+    """What one process's crawls reused of the runs before (beyond the facts cache's own counts)."""
+
+    crawls: int = 0  # sites whose kept crawl was reused (see auditor.crawlmemo)
+    pages: int = 0  # the pages those crawls had read the facts of
+
+
+async def _crawl(
+    agency: Agency,
+    obligations: tuple[Obligation, ...],
+    recogniser: Recogniser,
+    fetcher: Fetcher,
+    options: AuditOptions,
+    observer: AuditObserver | None,
+    facts: FactsCache | None,
+    tally: _Tally,
+) -> SiteCrawl:
+    """The site's kept crawl, if every request it made is answered the same; else a crawl, kept for the next run."""
+    if facts is None:
+        return await crawl_site(agency, obligations, recogniser, fetcher, options.settings, options.as_of, observer)
+    key = crawl_key(agency, obligations, options.settings, options.as_of)
+    kept, replay = facts.crawl_of(agency.id, key), None
+    if kept is not None:
+        try:
+            memo = decode(kept)
+        except (ValueError, TypeError, EOFError):
+            memo = None  # crawled again, and kept anew
+        if memo is not None:
+            replay = await replay_site(memo, agency, fetcher, options.settings, observer)
+            if replay.crawl is not None:
+                tally.crawls += 1
+                tally.pages += memo.extracted
+                return replay.crawl
+    facts.read_ahead(agency.hosts)  # one read for the site's stored facts
+    try:
+        matches = facts.matches_of(agency, recogniser)
+        record = CrawlRecording()
+        crawl = await crawl_site(
+            agency,
+            obligations,
+            matches,
+            fetcher,
+            options.settings,
+            options.as_of,
+            observer,
+            facts.extract,
+            facts.known,
+            record,
+            replay,
+        )
+        facts.keep_matches(agency, matches)
+    finally:
+        facts.done_with(agency.hosts)
+    memo = record.memo(crawl)
+    if memo is not None:
+        facts.keep_crawl(agency.id, key, encode(memo))
+    return crawl
+
+
 async def _audit_agency(
     agency: Agency,
     rules: RuleSet,
@@ -51,29 +111,17 @@ async def _audit_agency(
     options: AuditOptions,
     observer: AuditObserver | None,
     facts: FactsCache | None,
+    tally: _Tally,
 ) -> Scorecard:
     if observer is not None:
         observer.site_started(agency)
     obligations = rules.obligations(agency, options.as_of)
-    extract: PageExtractor = facts.extract if facts is not None else parse_page
-    known: FactsLookup | None = facts.known if facts is not None else None
-    if facts is not None:
-        facts.read_ahead(agency.hosts)  # one read for the site's stored facts
     try:
-        matches = facts.matches_of(agency, recogniser) if facts is not None else None
-        matcher = matches or recogniser
-        crawl = await crawl_site(
-            agency, obligations, matcher, fetcher, options.settings, options.as_of, observer, extract, known
-        )
-        if facts is not None and matches is not None:
-            facts.keep_matches(agency, matches)
+        crawl = await _crawl(agency, obligations, recogniser, fetcher, options, observer, facts, tally)
         findings = judge_site(obligations, crawl, options.as_of)
     except Exception as exc:  # a site the auditor fails on is data, never the end of the run
         crawl = SiteCrawl(SiteStatus.AUDIT_ERROR, _internal_error(exc), {}, (), False)
         findings = judge_site(obligations, crawl, options.as_of)
-    finally:
-        if facts is not None:
-            facts.done_with(agency.hosts)
     score, scored = score_findings(findings)
     # A page reached through a redirect is recorded under its target too: counted once.
     pages = sum(1 for url, p in crawl.pages.items() if p.url == url and not p.robots_blocked)
@@ -100,6 +148,7 @@ class Share:
     stats: dict[str, FetchStats]
     parsed: int = 0  # pages parsed
     reused: int = 0  # pages whose facts came from the cache
+    crawls_reused: int = 0  # sites whose last crawl was reused (see auditor.crawlmemo)
 
 
 async def audit_agencies(
@@ -122,6 +171,7 @@ async def audit_agencies(
     if cache is not None:
         facts = FactsCache(cache.root / FACTS_FILE)
         cache.write_first(facts.flush)  # pages stored without their bodies rely on their facts
+    tally = _Tally()
     window = _window(options.settings)
     active = asyncio.Semaphore(window)  # first come, first served: the agencies given go first
     intake = Intake(shared) if shared is not None else None  # one site at least, more only with CPU to spare
@@ -129,7 +179,7 @@ async def audit_agencies(
     async def in_turn(agency: Agency) -> list[Scorecard]:
         async with active:
             with intake.crawling() if intake is not None else contextlib.nullcontext():
-                return [await _audit_agency(agency, rules, recogniser, fetcher, options, observer, facts)]
+                return [await _audit_agency(agency, rules, recogniser, fetcher, options, observer, facts, tally)]
 
     async def taking(intake: Intake) -> list[Scorecard]:
         taken: list[Scorecard] = []
@@ -141,7 +191,9 @@ async def audit_agencies(
                 with intake.crawling():
                     # Agencies sharing a host, one after another: their politeness limits are one.
                     for agency in group:
-                        taken.append(await _audit_agency(agency, rules, recogniser, fetcher, options, observer, facts))
+                        taken.append(
+                            await _audit_agency(agency, rules, recogniser, fetcher, options, observer, facts, tally)
+                        )
 
     takers = [taking(intake) for _ in range(window)] if intake is not None else []
     try:
@@ -155,7 +207,7 @@ async def audit_agencies(
             cache.flush()
     if facts is None:
         return Share(list(scorecards), fetcher.stats)
-    return Share(list(scorecards), fetcher.stats, facts.misses, facts.hits)
+    return Share(list(scorecards), fetcher.stats, facts.misses, facts.hits + tally.pages, tally.crawls)
 
 
 def _window(settings: CrawlSettings) -> int:

@@ -8,9 +8,9 @@ import datetime as dt
 import heapq
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Container, Coroutine, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import urljoin
 
 from .crawl import defaults
@@ -18,6 +18,7 @@ from .crawl.cache import CachedResponse
 from .crawl.fetcher import Fetcher, FetchResult
 from .crawl.robots import RobotsPolicy, parse_robots, sitemap_locations
 from .crawl.urls import host_of, in_scope, looks_like_trap, normalise, origin_of
+from .crawlmemo import CrawlMemo, CrawlRecording, Fetched, fingerprint
 from .evaluate.recognise import Match
 from .evaluate.verdict import Candidate, PageRecord, SiteCrawl, judge_candidate
 from .extract import parse_page
@@ -25,7 +26,7 @@ from .extract.attachments import is_attachment_url
 from .models import Agency, CrawlSettings, Link, Obligation, PageFacts, SiteStatus, Status
 from .textnorm import fold
 
-__all__ = ["CrawlObserver", "FactsLookup", "Matcher", "PageExtractor", "crawl_site"]
+__all__ = ["CrawlObserver", "FactsLookup", "Matcher", "PageExtractor", "Replay", "crawl_site", "replay_site"]
 
 # Frontier priorities, lowest first.
 _CANDIDATE, _DATING, _COVERAGE, _SITEMAP, _HEADLINE, _OTHER = range(6)
@@ -202,6 +203,9 @@ class _SiteCrawler:
         observer: CrawlObserver | None,
         extract: PageExtractor,
         known: FactsLookup | None,
+        record: CrawlRecording | None = None,
+        confirmed: Container[str] = (),
+        answered: Mapping[str, FetchResult] | None = None,
     ) -> None:
         self.agency = agency
         self.hosts = agency.hosts  # a property that builds its Scope: asked for every page and link
@@ -223,13 +227,38 @@ class _SiteCrawler:
         # Said in the site's detail even when the audit goes on: what the report must not hide.
         self.notes: list[str] = []
         self.robots_overridden = 0
+        self.record = record
+        self.confirmed = confirmed
+        self.answered = dict(answered) if answered else None
+
+    def _ask(
+        self,
+        url: str,
+        *,
+        barrier: bool,
+        method: str = "GET",
+        verify: bool | None = None,
+        body_needed: Callable[[CachedResponse], bool] | None = None,
+    ) -> Coroutine[Any, Any, FetchResult]:
+        """The fetch of ``url``, noted in the crawl's recording as it is asked for (see auditor.crawlmemo)."""
+        verify = self.agency.tls_verify if verify is None else verify
+        answer = self.answered.pop(url, None) if self.answered and method == "GET" else None
+        if answer is not None:
+            fetched = _given(answer)
+        else:
+            fetched = self.fetcher.fetch(
+                url, self.hosts, verify=verify, method=method, body_needed=body_needed, confirmed=self.confirmed
+            )
+        if self.record is None:
+            return fetched
+        return _answered(self.record, self.record.ask(url, method, verify, body_needed is not None, barrier), fetched)
 
     async def _robots(self, url: str) -> RobotsPolicy:
         """The robots.txt policy of the URL's host, fetched once; its Crawl-delay slows that origin."""
         host = host_of(url)
         policy = self.robots.get(host)
         if policy is None:
-            result = await self.fetcher.fetch(urljoin(url, "/robots.txt"), self.hosts, verify=self.agency.tls_verify)
+            result = await self._ask(urljoin(url, "/robots.txt"), barrier=True)
             self.robots_results[host] = result
             policy = parse_robots(result.body if result.ok else None, self.settings.user_agent)
             self.robots[host] = policy
@@ -240,6 +269,8 @@ class _SiteCrawler:
                 delay = defaults.MAX_CRAWL_DELAY
             if delay is not None:
                 self.fetcher.slot(origin_of(url), delay)
+                if self.record is not None:
+                    self.record.delays[origin_of(url)] = delay
         return policy
 
     def _obey_robots(self) -> bool:
@@ -249,7 +280,7 @@ class _SiteCrawler:
         """With ``tls_verify: false`` the audit goes on, but the certificate problem is still reported."""
         if self.agency.tls_verify or not self.home.startswith("https://"):
             return
-        probe = await self.fetcher.fetch(self.home, self.hosts, verify=True, method="HEAD")
+        probe = await self._ask(self.home, barrier=True, method="HEAD", verify=True)
         if probe.error == "tls_error":
             self.notes.append(f"tls_error (tls_verify: false, audit continued): {probe.detail}")
 
@@ -275,9 +306,7 @@ class _SiteCrawler:
         if self._obey_robots() and not policy.allows(home):
             return SiteCrawl(SiteStatus.ROBOTS_DISALLOWED, "robots.txt disallows the home page", {}, (), False)
         self.robots_overridden += not policy.allows(home)
-        result = await self.fetcher.fetch(
-            home, self.hosts, verify=self.agency.tls_verify, body_needed=self._body_needed_if_kept()
-        )
+        result = await self._ask(home, barrier=True, body_needed=self._body_needed_if_kept())
         failure = _site_failure(result)
         if failure is not None:
             return SiteCrawl(failure[0], self._detail(failure[1]), {}, (), False)
@@ -312,7 +341,7 @@ class _SiteCrawler:
             if url in seen or (self._obey_robots() and not (await self._robots(url)).allows(url)):
                 continue
             seen.add(url)
-            result = await self.fetcher.fetch(url, self.hosts, verify=self.agency.tls_verify)
+            result = await self._ask(url, barrier=True)
             if not result.ok:
                 continue
             for loc in sitemap_locations(result.body)[:MAX_SITEMAP_URLS]:
@@ -357,12 +386,7 @@ class _SiteCrawler:
                     self.robots_overridden += not allowed
                     self.fetched += 1
                     task = asyncio.ensure_future(
-                        self.fetcher.fetch(
-                            entry.url,
-                            self.hosts,
-                            verify=self.agency.tls_verify,
-                            body_needed=self._body_needed_if_kept(),
-                        )
+                        self._ask(entry.url, barrier=False, body_needed=self._body_needed_if_kept())
                     )
                     inflight.append((task, entry.depth))
                 if not inflight:
@@ -415,6 +439,8 @@ class _SiteCrawler:
                 sha256=result.body_sha256,
             )
             self.fetcher.settle(result)  # its facts are kept: the cache may write the page's entry
+            if self.record is not None:
+                self.record.extracted += 1
         if result.status_code >= 400:
             state.errors += 1
         # Links, headings and crumbs are weighed below; judging needs the page's items and dates only.
@@ -531,16 +557,26 @@ async def crawl_site(
     observer: CrawlObserver | None = None,
     extract: PageExtractor = parse_page,
     known: FactsLookup | None = None,
+    record: CrawlRecording | None = None,
+    replay: Replay | None = None,
 ) -> SiteCrawl:
     """Crawl one site within its budget and return what was seen; never raises for site trouble.
 
     ``known``, given with a caching ``extract``, lets pages the cache answers skip reading their bodies.
+    ``record`` notes every request and its answer (see auditor.crawlmemo). ``replay`` holds what a
+    replay that found a difference asked already (see replay_site): those URLs are not asked again.
     """
-    crawler = _SiteCrawler(agency, obligations, recogniser, fetcher, settings, as_of, observer, extract, known)
+    confirmed, answered = (replay.confirmed, replay.answered) if replay is not None else ((), None)
+    crawler = _SiteCrawler(
+        agency, obligations, recogniser, fetcher, settings, as_of, observer, extract, known, record, confirmed, answered
+    )
     if fetcher.cache is not None:
         fetcher.cache.read_ahead(crawler.hosts)  # one read for the site's stored responses
     try:
-        return await asyncio.wait_for(crawler.run(), settings.site_timeout)
+        crawl = await asyncio.wait_for(crawler.run(), settings.site_timeout)
+        if record is not None:
+            record.finished = True
+        return crawl
     except TimeoutError:
         state = crawler.state
         if not state.pages:
@@ -555,3 +591,97 @@ async def crawl_site(
     finally:
         if fetcher.cache is not None:
             fetcher.cache.done_with(crawler.hosts)
+
+
+async def _given(result: FetchResult) -> FetchResult:
+    """An answer had already (see Replay.answered), where the crawl awaits a fetch."""
+    return result
+
+
+async def _answered(record: CrawlRecording, number: int, fetched: Coroutine[Any, Any, FetchResult]) -> FetchResult:
+    result = await fetched
+    record.answer(number, result)
+    return result
+
+
+@dataclass(frozen=True)
+class Replay:
+    """What asking a kept crawl's requests again gave (see replay_site)."""
+
+    crawl: SiteCrawl | None  # the kept crawl, if every answer was the same
+    confirmed: frozenset[str] = frozenset()  # URLs answered the same, from the cache now
+    answered: Mapping[str, FetchResult] = field(default_factory=dict)  # other answers, bodies read
+
+
+async def replay_site(
+    memo: CrawlMemo,
+    agency: Agency,
+    fetcher: Fetcher,
+    settings: CrawlSettings,
+    observer: CrawlObserver | None = None,
+) -> Replay:
+    """Ask a kept crawl's requests again, in order; its crawl if every answer is the same (see auditor.crawlmemo).
+
+    At most the per-host concurrency is in flight, as in a crawl, and a barrier (robots.txt, the
+    home page, a sitemap) is asked alone once everything before it is answered: a robots.txt that
+    now disallows the site stops the replay before any page is asked for. At the first answer that
+    differs nothing more is asked; what was asked is handed to the crawl made instead (``crawl_site``'s
+    ``confirmed`` and ``answered``), so that no URL is asked for twice in a run.
+    """
+    for origin, delay in memo.delays:
+        fetcher.slot(origin, delay)  # the Crawl-delay robots.txt gave: its answer is asked again first
+    hosts = agency.hosts
+    confirmed: set[str] = set()
+    answered: dict[str, FetchResult] = {}
+    inflight: collections.deque[tuple[asyncio.Task[FetchResult], Fetched]] = collections.deque()
+    same = True
+
+    async def take(count: int) -> None:
+        """Take answers in the order asked until ``count`` are left in flight."""
+        nonlocal same
+        while len(inflight) > count:
+            task, fetched = inflight[0]
+            result = await task
+            inflight.popleft()
+            if fingerprint(result) == fetched.answer:
+                fetcher.settle(result)  # a full answer with the same body: its facts are those kept
+                if fetched.method == "GET":
+                    confirmed.add(fetched.url)
+                if observer is not None:
+                    observer.page_done(agency, len(confirmed), len(memo.fetches) - len(confirmed), 0)
+            else:
+                same = False
+                # A stored page answered by the cache (its body left there) is asked the crawl's way
+                # instead: the crawl reads its facts through ``known``, which this answer did not.
+                if fetched.method == "GET" and not result.body_elided:
+                    answered[fetched.url] = result
+
+    if fetcher.cache is not None:
+        fetcher.cache.read_ahead(hosts)  # one read for the site's stored responses
+    try:
+        for fetched in memo.fetches:
+            await take(0 if fetched.barrier else settings.per_host_concurrency - 1)
+            if not same:
+                break
+            coroutine = fetcher.fetch(
+                fetched.url,
+                hosts,
+                verify=fetched.verify,
+                method=fetched.method,
+                body_needed=_never if fetched.facts else None,
+            )
+            inflight.append((asyncio.ensure_future(coroutine), fetched))
+        await take(0)  # what is in flight is taken even after a difference: it was asked already
+    finally:
+        for task, _ in inflight:
+            task.cancel()
+        if fetcher.cache is not None:
+            fetcher.cache.done_with(hosts)
+    if same:
+        return Replay(memo.crawl, frozenset(confirmed))
+    return Replay(None, frozenset(confirmed), answered)
+
+
+def _never(entry: CachedResponse) -> bool:
+    """A replay compares answers by the body's hash: a stored body is never read back."""
+    return False

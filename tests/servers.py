@@ -29,6 +29,7 @@ class Reply:
     reset_after: int | None = None  # send this many body bytes, then reset the connection
     stream: Callable[[], Iterable[bytes]] | None = None  # body chunks, sent after a Content-Length of `length`
     length: int | None = None
+    conditional: bool = False  # a request whose If-None-Match is this reply's ETag gets a 304, as from a real server
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,9 @@ def serve(routes: dict[tuple[str, str], Route], *, tls: ssl.SSLContext | None = 
             try:
                 route = state.routes.get(key)
                 reply = route(count) if route else Reply(404, b"<html><body>404</body></html>")
+                etag = reply.headers.get("ETag")
+                if reply.conditional and etag is not None and self.headers.get("If-None-Match") == etag:
+                    reply = Reply(304, headers={"ETag": etag})
                 self._answer(reply, done)
             except OSError:
                 pass  # the client hung up (a capped body, a timeout): normal for these tests

@@ -267,7 +267,10 @@ def test_a_second_audit_parses_no_unchanged_page(
         read_back: list[str] = []
         judged: list[object] = []
         body = HttpCache.body
-        for run in ("first", "second"):
+        for run in ("first", "second", "third"):
+            # Three requests at a time per host: the same pages, under another key for the kept crawl
+            # (auditor.crawlmemo), which the third run, asked exactly as the second, reuses.
+            wider = ["--per-host-concurrency", "3"] if run != "first" else []
             if run == "second":
 
                 def reading(self: HttpCache, entry: CachedResponse) -> bytes | None:
@@ -279,19 +282,20 @@ def test_a_second_audit_parses_no_unchanged_page(
                 # Nor is a link or heading judged again: the first run kept its answers.
                 monkeypatch.setattr(Recogniser, "match_link", lambda _, link: judged.append(link) or [])
                 monkeypatch.setattr(Recogniser, "_page_matches", lambda _, key: judged.append(key) or ())
-            result = run_cli("audit", *common, "--out", str(tmp_path / run / "run"))
+            result = run_cli("audit", *common, *wider, "--out", str(tmp_path / run / "run"))
             assert result.code == 0, result.stderr
             pages.append(json.loads((cache / FETCH_STATS_FILE).read_text(encoding="utf-8"))["pages"])
     # Within one run only a page reached under two URLs (a redirect's target) is reused.
     assert pages[0]["reused"] < 0.05 * pages[0]["parsed"]
     assert pages[0]["parsed"] > 50
-    assert pages[1] == {"parsed": 0, "reused": pages[0]["parsed"] + pages[0]["reused"]}
+    assert pages[1] == {"parsed": 0, "reused": pages[0]["parsed"] + pages[0]["reused"], "crawls_reused": 0}
+    assert pages[2] == {"parsed": 0, "reused": pages[1]["reused"], "crawls_reused": 2}
     # The pages' bodies stay in the cache: their facts are found by the bodies' hashes.
     assert read_back
     assert all(url.endswith(("/robots.txt", ".xml")) for url in read_back), read_back
     assert judged == []
-    first, second = (_results(tmp_path / r) for r in ("first", "second"))
-    assert first["agencies"] == second["agencies"]
+    first, second, third = (_results(tmp_path / r) for r in ("first", "second", "third"))
+    assert first["agencies"] == second["agencies"] == third["agencies"]
 
 
 def _store_many(path: Path, prefix: str, count: int) -> None:

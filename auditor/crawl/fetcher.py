@@ -537,6 +537,7 @@ class Fetcher:
         verify: bool = True,
         method: str = "GET",
         body_needed: Callable[[CachedResponse], bool] | None = None,
+        confirmed: Container[str] = (),
     ) -> FetchResult:
         """Fetch ``url``, following redirects only inside ``hosts``; never raises for network trouble.
 
@@ -545,11 +546,15 @@ class Fetcher:
         costs a rerun more than the request. A caller that gives ``body_needed`` keeps what it needs
         of a body by its hash (a page's facts): the cache stores such a response without its body
         and writes the entry once the caller has called :meth:`settle`. A stored response whose body
-        is not kept, and that the caller cannot do without, is asked for in full.
+        is not kept, and that the caller cannot do without, is asked for in full. A URL in
+        ``confirmed`` had its stored response confirmed earlier in this run: it is answered from the
+        cache, as a resumed run answers what the run it resumes saw.
         """
         current = url
         for _ in range(defaults.MAX_REDIRECTS + 1):
-            result = await self._fetch_once(current, verify=verify, method=method, body_needed=body_needed)
+            result = await self._fetch_once(
+                current, verify=verify, method=method, body_needed=body_needed, confirmed=confirmed
+            )
             if result.error or result.status_code not in _REDIRECT_CODES:
                 return result if current == url else replace(result, url=url)
             location = result.detail
@@ -608,10 +613,16 @@ class Fetcher:
         )
 
     async def _fetch_once(
-        self, url: str, *, verify: bool, method: str, body_needed: Callable[[CachedResponse], bool] | None
+        self,
+        url: str,
+        *,
+        verify: bool,
+        method: str,
+        body_needed: Callable[[CachedResponse], bool] | None,
+        confirmed: Container[str],
     ) -> FetchResult:
         cached = self.cache.lookup(url) if self.cache is not None and method == "GET" else None
-        if cached is not None and self.cache is not None and self.cache.replayable(cached):
+        if cached is not None and self.cache is not None and (url in confirmed or self.cache.replayable(cached)):
             replayed = self._replay(url, cached, body_needed)
             if replayed is not None:
                 self._stats(url).replayed += 1

@@ -102,6 +102,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Trang: {parsed} được phân tích, {reused} không đổi dùng lại kết quả phân tích lần trước",
         "Pages: {parsed} parsed, {reused} unchanged and not parsed again",
     ),
+    "crawl_reuse_stats": (
+        "Trang web: {sites} không đổi (mọi yêu cầu nhận lại cùng câu trả lời), dùng lại lần thu thập trước",
+        "Sites: {sites} unchanged (every request answered the same again), their last crawl reused",
+    ),
     "advisory_note": (
         "Tổ chức Đảng, đoàn thể: kết quả mang tính khuyến nghị, không xếp hạng",
         "Party and mass organisations: advisory results, not ranked",
