@@ -609,8 +609,8 @@ class Replay:
     """What asking a kept crawl's requests again gave (see replay_site)."""
 
     crawl: SiteCrawl | None  # the kept crawl, if every answer was the same
-    confirmed: frozenset[str] = frozenset()  # URLs answered the same, from the cache now
-    answered: Mapping[str, FetchResult] = field(default_factory=dict)  # other answers, bodies read
+    confirmed: frozenset[str] = frozenset()  # URLs whose stored response is this run's answer
+    answered: Mapping[str, FetchResult] = field(default_factory=dict)  # answers that differed, as they came
 
 
 async def replay_site(
@@ -634,27 +634,32 @@ async def replay_site(
     confirmed: set[str] = set()
     answered: dict[str, FetchResult] = {}
     inflight: collections.deque[tuple[asyncio.Task[FetchResult], Fetched]] = collections.deque()
-    same = True
+    same, taken = True, 0
 
     async def take(count: int) -> None:
         """Take answers in the order asked until ``count`` are left in flight."""
-        nonlocal same
+        nonlocal same, taken
         while len(inflight) > count:
             task, fetched = inflight[0]
             result = await task
             inflight.popleft()
-            if fingerprint(result) == fetched.answer:
+            matched = fingerprint(result) == fetched.answer
+            if matched:
                 fetcher.settle(result)  # a full answer with the same body: its facts are those kept
-                if fetched.method == "GET":
-                    confirmed.add(fetched.url)
+                taken += 1
                 if observer is not None:
-                    observer.page_done(agency, len(confirmed), len(memo.fetches) - len(confirmed), 0)
+                    observer.page_done(agency, taken, len(memo.fetches) - taken, 0)
+            same = same and matched
+            if fetched.method != "GET":
+                continue
+            if result.body_elided or (matched and _stored(result)):
+                # The stored response is this answer (a 304 confirmed it, or this run stored it):
+                # the crawl reads it from the cache, facts and all, the way it reads any.
+                confirmed.add(fetched.url)
             else:
-                same = False
-                # A stored page answered by the cache (its body left there) is asked the crawl's way
-                # instead: the crawl reads its facts through ``known``, which this answer did not.
-                if fetched.method == "GET" and not result.body_elided:
-                    answered[fetched.url] = result
+                # As it came: the crawl parses it, or reads its failure. Only answers that differ
+                # (a few: nothing is asked after the first) and failures (no body) are held.
+                answered[fetched.url] = result
 
     if fetcher.cache is not None:
         fetcher.cache.read_ahead(hosts)  # one read for the site's stored responses
@@ -680,6 +685,15 @@ async def replay_site(
     if same:
         return Replay(memo.crawl, frozenset(confirmed))
     return Replay(None, frozenset(confirmed), answered)
+
+
+def _stored(result: FetchResult) -> bool:
+    """Whether the HTTP cache now holds ``result`` for its URL: a response, not a failure or a status to retry.
+
+    A failure stores nothing, and the cache may hold an older answer for the URL: that one must
+    not stand for this run's.
+    """
+    return result.error is None and result.status_code not in defaults.RETRY_HTTP_CODES
 
 
 def _never(entry: CachedResponse) -> bool:

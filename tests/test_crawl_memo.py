@@ -25,7 +25,7 @@ from auditor import zstd
 from auditor.config import load_registry, load_rules
 from auditor.crawlmemo import CrawlMemo, Fetched, decode, encode
 from auditor.evaluate.verdict import Candidate, PageRecord, SiteCrawl
-from auditor.models import AuditRun, Item, PageFacts, SiteStatus
+from auditor.models import AuditRun, Item, PageFacts, SiteStatus, Status
 from auditor.pipeline import FETCH_STATS_FILE, AuditOptions, audit, default_settings
 from auditor.report import FORMATS
 from auditor.siteaudit import FACTS_FILE
@@ -150,6 +150,26 @@ def test_a_changed_page_is_crawled_again_as_without_the_kept_crawl_and_nothing_i
     assert ("/tin/3" in _asked(seen)) == (mode == "full")  # a focused crawl reads the list, not each item
     assert third_counts["crawls_reused"] == 1
     assert _json(third) == _json(second)
+
+
+def test_a_failure_answered_the_same_is_given_to_the_crawl_not_an_older_stored_answer(tmp_path: Path) -> None:
+    # The news list answered 200 once (stored), then 503 twice (stored nothing): when the replay of
+    # the third audit finds /van-ban changed, the crawl must see the 503 again, not the stored 200.
+    site = Site()
+    failing = {"now": False}
+    routes = site.routes()
+    routes[(HOST, "/tin-tuc")] = lambda n: Reply(503, b"busy") if failing["now"] else site.reply("/tin-tuc")
+    with serve(routes) as server:  # type: ignore[arg-type]
+        _audit(tmp_path, server, tmp_path / "cache", per_host_concurrency=4)
+        failing["now"] = True
+        _audit(tmp_path, server, tmp_path / "cache", per_host_concurrency=4)
+        site.pages["/van-ban"] = site.pages["/van-ban"].replace("QĐ 12/2026", "QĐ 14/2026")
+        third, counts, seen = _audit(tmp_path, server, tmp_path / "cache", per_host_concurrency=4)
+        uncached, _, _ = _audit(tmp_path, server, None, per_host_concurrency=4)
+    assert counts["crawls_reused"] == 0
+    assert max(_asked(seen).values()) == 1, _asked(seen)
+    assert _json(third) == _json(uncached)
+    assert {f.category: f for f in third.scorecards[0].findings}["news_events"].status is not Status.OK
 
 
 def test_a_robots_txt_that_now_disallows_the_site_stops_the_replay_before_any_page(tmp_path: Path) -> None:
