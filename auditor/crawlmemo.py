@@ -33,7 +33,7 @@ from typing import Any
 from . import factcache
 from .crawl import fetcher as fetcher_module
 from .evaluate.verdict import Candidate, PageRecord, SiteCrawl
-from .models import Agency, CrawlSettings, Item, Obligation, PageFacts, SiteStatus
+from .models import Agency, CrawlSettings, Obligation, PageFacts, SiteStatus
 
 __all__ = ["CrawlMemo", "CrawlRecording", "Fetched", "crawl_key", "decode", "encode", "fingerprint"]
 
@@ -172,56 +172,16 @@ def crawl_key(agency: Agency, obligations: Sequence[Obligation], settings: Crawl
     return digest.digest()
 
 
-def _ordinal(value: dt.date | None) -> int:
-    return value.toordinal() if value is not None else 0
-
-
-def _date(value: int) -> dt.date | None:
-    return dt.date.fromordinal(value) if value else None
-
-
-def _facts(facts: PageFacts | None) -> tuple[Any, ...] | None:
-    # The part of a page's facts a crawl keeps for judging (sitecrawl._for_judging): links and
-    # headings were weighed during the crawl and are never kept.
-    if facts is None:
-        return None
-    return (
-        facts.url,
-        facts.status_code,
-        facts.title,
-        tuple((i.title, i.url, _ordinal(i.date), i.date_signal, i.attachment) for i in facts.items),
-        _ordinal(facts.page_date),
-        facts.page_date_signal,
-        facts.main_text_chars,
-        facts.placeholder,
-        facts.not_found,
-        facts.attachment,
-    )
-
-
-def _read_facts(stored: tuple[Any, ...] | None) -> PageFacts | None:
-    if stored is None:
-        return None
-    url, status, title, items, page_date, signal, chars, placeholder, not_found, attachment = stored
-    return PageFacts(
-        url,
-        status,
-        title,
-        items=tuple(Item(t, u, _date(d), s, a) for t, u, d, s, a in items),
-        page_date=_date(page_date),
-        page_date_signal=signal,
-        main_text_chars=chars,
-        placeholder=placeholder,
-        not_found=not_found,
-        attachment=attachment,
-    )
+def _fields(facts: PageFacts | None) -> tuple[Any, ...] | None:
+    # A crawl keeps of a page what the verdicts read (sitecrawl._for_judging): no links.
+    return factcache.linkless_fields(facts) if facts is not None else None
 
 
 def encode(memo: CrawlMemo) -> bytes:
     """The memo as marshal data (plain tuples: nothing in it is code or a class to rebuild)."""
     crawl = memo.crawl
     pages = tuple(
-        (key, (r.url, r.status_code, _facts(r.facts), r.error, r.robots_blocked)) for key, r in crawl.pages.items()
+        (key, (r.url, r.status_code, _fields(r.facts), r.error, r.robots_blocked)) for key, r in crawl.pages.items()
     )
     candidates = tuple(
         (c.category, c.url, c.found_via, c.label, c.on_page, c.rank, c.in_scope, c.menu, c.strength)
@@ -240,7 +200,8 @@ def decode(data: bytes) -> CrawlMemo:
         raise ValueError(f"crawl memo format {version}")
     status, detail, pages, candidates, complete = stored
     records: dict[str, PageRecord] = {}
-    for key, (url, code, facts, error, blocked) in pages:
-        records[key] = PageRecord(url, code, _read_facts(facts), error, blocked)
+    for key, (url, code, fields, error, blocked) in pages:
+        facts = None if fields is None else factcache.from_linkless_fields(fields)
+        records[key] = PageRecord(url, code, facts, error, blocked)
     crawl = SiteCrawl(SiteStatus(status), detail, records, tuple(Candidate(*fields) for fields in candidates), complete)
     return CrawlMemo(tuple(Fetched(*fields) for fields in fetches), tuple(delays), crawl, extracted)

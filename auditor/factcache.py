@@ -34,6 +34,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 from . import extract, models, textnorm, zstd
 from .crawl.cache import body_sha256, last_readers
@@ -43,7 +44,7 @@ from .evaluate.recognise import Recogniser, RememberedMatches
 from .generations import Generations
 from .models import Agency, Item, Link, PageFacts
 
-__all__ = ["FactsCache", "extractor_fingerprint", "recogniser_fingerprint"]
+__all__ = ["FactsCache", "extractor_fingerprint", "from_linkless_fields", "linkless_fields", "recogniser_fingerprint"]
 
 _FORMAT = 9
 _DATABASE_FORMAT = DatabaseFormat(
@@ -167,7 +168,11 @@ _Segment = bytes | str | tuple[tuple[str, ...], ...]
 
 def _encode(facts: PageFacts, runs: dict[bytes, tuple[str, tuple[Link, ...]]]) -> bytes:
     """The row's data; the runs it names are added to ``runs`` (digest: stored form, links)."""
-    payload = (
+    return _compress(marshal.dumps(_fields(facts, runs)))
+
+
+def _fields(facts: PageFacts, runs: dict[bytes, tuple[str, tuple[Link, ...]]]) -> tuple[Any, ...]:
+    return (
         facts.url,
         facts.status_code,
         facts.title,
@@ -183,7 +188,18 @@ def _encode(facts: PageFacts, runs: dict[bytes, tuple[str, tuple[Link, ...]]]) -
         facts.attachment,
         facts.next_pages,
     )
-    return _compress(marshal.dumps(payload))
+
+
+def linkless_fields(facts: PageFacts) -> tuple[Any, ...]:
+    """Facts without links (a crawl keeps no more for judging) as plain values, as a row holds them."""
+    if facts.links:
+        raise ValueError("a page's links are stored in runs, with a row of its own")
+    return _fields(facts, {})
+
+
+def from_linkless_fields(fields: tuple[Any, ...]) -> PageFacts:
+    """The facts of :func:`linkless_fields`; ValueError or TypeError if ``fields`` are not such."""
+    return _from_fields(fields, _NO_LINKS, _no_run)
 
 
 # Runs as stored (see _encode_links), by their links: every page of a site repeats the same ones, and
@@ -226,6 +242,10 @@ def _join(links: tuple[Link, ...]) -> str | tuple[tuple[str, ...], ...]:
     return joined
 
 
+def _no_run(digest: bytes) -> tuple[Link, ...]:
+    raise KeyError(digest)
+
+
 class _LinkPool(Generations[str, Link]):
     """Links rebuilt from their stored form, shared as they repeat (at most MAX_SHARED_LINKS; see Generations)."""
 
@@ -240,6 +260,10 @@ class _LinkPool(Generations[str, Link]):
             link = self._old.get(record) or Link(*record.split(_FIELD))
             self.put(record, link)
         return link
+
+
+# What facts without links are rebuilt with: no link is ever looked up in it.
+_NO_LINKS = _LinkPool(1)
 
 
 def _decode_joined(stored: str | tuple[tuple[str, ...], ...], shared: _LinkPool) -> list[Link]:
@@ -268,7 +292,10 @@ def _decode(data: bytes, shared: _LinkPool, run: Callable[[bytes], tuple[Link, .
     ``run`` gives the links of a run by its digest, or raises KeyError when it is not stored.
     """
     # Our own rows in the user's cache folder, never web content; zstd's checksum catches damage first.
-    fields = marshal.loads(zstd.decompress(data))  # noqa: S302
+    return _from_fields(marshal.loads(zstd.decompress(data)), shared, run)  # noqa: S302
+
+
+def _from_fields(fields: tuple[Any, ...], shared: _LinkPool, run: Callable[[bytes], tuple[Link, ...]]) -> PageFacts:
     (url, status, title, headings, crumbs, links, items, page_date, signal, chars, placeholder, missing) = fields[:12]
     attachment, nxt = fields[12:]
     # In field order, not by keyword: a rerun decodes every page, and keywords cost a third more.

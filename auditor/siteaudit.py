@@ -44,27 +44,25 @@ FACTS_FILE = "facts.sqlite3"
 
 
 @dataclass
-class _Tally:
-    """What one process's crawls reused of the runs before (beyond the facts cache's own counts)."""
+class _Context:
+    """What every site of one process's share is audited with, and what its crawls reused."""
 
-    crawls: int = 0  # sites whose kept crawl was reused (see auditor.crawlmemo)
-    pages: int = 0  # the pages those crawls had read the facts of
+    rules: RuleSet
+    recogniser: Recogniser
+    fetcher: Fetcher
+    options: AuditOptions
+    observer: AuditObserver | None
+    facts: FactsCache | None
+    crawls_reused: int = 0  # sites whose kept crawl was reused (see auditor.crawlmemo)
+    pages_reused: int = 0  # the pages those crawls had read the facts of
 
 
-async def _crawl(
-    agency: Agency,
-    obligations: tuple[Obligation, ...],
-    recogniser: Recogniser,
-    fetcher: Fetcher,
-    options: AuditOptions,
-    observer: AuditObserver | None,
-    facts: FactsCache | None,
-    tally: _Tally,
-) -> SiteCrawl:
+async def _crawl(agency: Agency, obligations: tuple[Obligation, ...], context: _Context) -> SiteCrawl:
     """The site's kept crawl, if every request it made is answered the same; else a crawl, kept for the next run."""
+    fetcher, facts, settings, as_of = context.fetcher, context.facts, context.options.settings, context.options.as_of
     if facts is None:
-        return await crawl_site(agency, obligations, recogniser, fetcher, options.settings, options.as_of, observer)
-    key = crawl_key(agency, obligations, options.settings, options.as_of)
+        return await crawl_site(agency, obligations, context.recogniser, fetcher, settings, as_of, context.observer)
+    key = crawl_key(agency, obligations, settings, as_of)
     kept, replay = facts.crawl_of(agency.id, key), None
     if kept is not None:
         try:
@@ -72,23 +70,23 @@ async def _crawl(
         except (ValueError, TypeError, EOFError):
             memo = None  # crawled again, and kept anew
         if memo is not None:
-            replay = await replay_site(memo, agency, fetcher, options.settings, observer)
+            replay = await replay_site(memo, agency, fetcher, settings, context.observer)
             if replay.crawl is not None:
-                tally.crawls += 1
-                tally.pages += memo.extracted
+                context.crawls_reused += 1
+                context.pages_reused += memo.extracted
                 return replay.crawl
     facts.read_ahead(agency.hosts)  # one read for the site's stored facts
     try:
-        matches = facts.matches_of(agency, recogniser)
+        matches = facts.matches_of(agency, context.recogniser)
         record = CrawlRecording()
         crawl = await crawl_site(
             agency,
             obligations,
             matches,
             fetcher,
-            options.settings,
-            options.as_of,
-            observer,
+            settings,
+            as_of,
+            context.observer,
             facts.extract,
             facts.known,
             record,
@@ -103,21 +101,13 @@ async def _crawl(
     return crawl
 
 
-async def _audit_agency(
-    agency: Agency,
-    rules: RuleSet,
-    recogniser: Recogniser,
-    fetcher: Fetcher,
-    options: AuditOptions,
-    observer: AuditObserver | None,
-    facts: FactsCache | None,
-    tally: _Tally,
-) -> Scorecard:
+async def _audit_agency(agency: Agency, context: _Context) -> Scorecard:
+    options, observer = context.options, context.observer
     if observer is not None:
         observer.site_started(agency)
-    obligations = rules.obligations(agency, options.as_of)
+    obligations = context.rules.obligations(agency, options.as_of)
     try:
-        crawl = await _crawl(agency, obligations, recogniser, fetcher, options, observer, facts, tally)
+        crawl = await _crawl(agency, obligations, context)
         findings = judge_site(obligations, crawl, options.as_of)
     except Exception as exc:  # a site the auditor fails on is data, never the end of the run
         crawl = SiteCrawl(SiteStatus.AUDIT_ERROR, _internal_error(exc), {}, (), False)
@@ -171,7 +161,7 @@ async def audit_agencies(
     if cache is not None:
         facts = FactsCache(cache.root / FACTS_FILE)
         cache.write_first(facts.flush)  # pages stored without their bodies rely on their facts
-    tally = _Tally()
+    context = _Context(rules, recogniser, fetcher, options, observer, facts)
     window = _window(options.settings)
     active = asyncio.Semaphore(window)  # first come, first served: the agencies given go first
     intake = Intake(shared) if shared is not None else None  # one site at least, more only with CPU to spare
@@ -179,7 +169,7 @@ async def audit_agencies(
     async def in_turn(agency: Agency) -> list[Scorecard]:
         async with active:
             with intake.crawling() if intake is not None else contextlib.nullcontext():
-                return [await _audit_agency(agency, rules, recogniser, fetcher, options, observer, facts, tally)]
+                return [await _audit_agency(agency, context)]
 
     async def taking(intake: Intake) -> list[Scorecard]:
         taken: list[Scorecard] = []
@@ -191,9 +181,7 @@ async def audit_agencies(
                 with intake.crawling():
                     # Agencies sharing a host, one after another: their politeness limits are one.
                     for agency in group:
-                        taken.append(
-                            await _audit_agency(agency, rules, recogniser, fetcher, options, observer, facts, tally)
-                        )
+                        taken.append(await _audit_agency(agency, context))
 
     takers = [taking(intake) for _ in range(window)] if intake is not None else []
     try:
@@ -207,7 +195,9 @@ async def audit_agencies(
             cache.flush()
     if facts is None:
         return Share(list(scorecards), fetcher.stats)
-    return Share(list(scorecards), fetcher.stats, facts.misses, facts.hits + tally.pages, tally.crawls)
+    return Share(
+        list(scorecards), fetcher.stats, facts.misses, facts.hits + context.pages_reused, context.crawls_reused
+    )
 
 
 def _window(settings: CrawlSettings) -> int:
