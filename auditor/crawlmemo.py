@@ -9,9 +9,9 @@ next crawl under its key asks those requests again first, in the same order and 
 politeness limits (:func:`auditor.sitecrawl.replay_site`). If every answer matches, the kept crawl
 is the result: the pages' facts are not read back and their links not weighed again, which is most
 of what a rerun of an unchanged site spends beyond its requests. At the first answer that differs
-the site is crawled as usual, and what was confirmed meanwhile is answered from the HTTP cache
-rather than asked twice. Every page is still asked for: an unchanged site is known to be unchanged
-only because each of its answers was.
+the site is crawled as usual, and what the replay asked is handed to that crawl rather than asked
+twice. Every page is still asked for: an unchanged site is known to be unchanged only because each
+of its answers was.
 
 Stored in the facts cache's database (``auditor.factcache``), a row per agency, as marshal data.
 """
@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from . import factcache
-from .crawl import fetcher as fetcher_module
+from .crawl.fetcher import FetchResult
 from .evaluate.verdict import Candidate, PageRecord, SiteCrawl
 from .models import Agency, CrawlSettings, Obligation, PageFacts, SiteStatus
 
@@ -45,7 +45,8 @@ _FORMAT = 1
 Fingerprint = tuple[str, int, str, str | None, str, bool, str | None, str | None, str | None]
 
 
-def fingerprint(result: fetcher_module.FetchResult) -> Fingerprint:
+def fingerprint(result: FetchResult) -> Fingerprint:
+    """What an answer is judged the same by (see Fingerprint)."""
     return (
         result.final_url,
         result.status_code,
@@ -98,7 +99,7 @@ class CrawlRecording:
         self._asked.append((url, method, verify, facts, barrier))
         return len(self._asked) - 1
 
-    def answer(self, number: int, result: fetcher_module.FetchResult) -> None:
+    def answer(self, number: int, result: FetchResult) -> None:
         self._answers[number] = fingerprint(result)
 
     def memo(self, crawl: SiteCrawl) -> CrawlMemo | None:
