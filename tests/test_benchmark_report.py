@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.measure import Run
-from benchmarks.report import Results, incremental_speedups, render_markdown, targets
+from benchmarks.report import Results, incremental_speedups, next_month_speedups, render_markdown, targets
 
 
 def _run(label: str, wall_s: float, exit_code: int = 0) -> Run:
@@ -40,6 +40,19 @@ def test_one_round_below_the_goal_does_not_hold() -> None:
     [target] = [t for t in targets(results) if t.name == "incremental rerun"]
     assert (target.measured, target.holds) == ("3.75×", False)
     assert "Speed-up of the second run: 3.75×." in render_markdown(results)
+
+
+def test_a_month_later_is_reported_apart_from_the_target() -> None:
+    results = _results([(20.0, 4.0, 0), (21.0, 3.0, 0)])
+    results.next_month = [(_run("auditor full, first", 20.0), _run("auditor full, next month", 5.0))]
+    results.next_month.append((_run("auditor full, first", 21.0), _run("auditor full, next month", 6.0, 1)))
+    assert next_month_speedups(results) == [4.0]  # the failed audit left out
+    text = render_markdown(results)
+    assert "Speed-up a month later: 4.00×." in text
+    assert "| 1 | 10,200 | 10,268 | 5.00 | 7.60 | 175.8 | 4.00× |" in text
+    [target] = [t for t in targets(results) if t.name == "incremental rerun"]
+    assert target.measured == "6.00× (5.00–7.00×)"  # the month later is not in it
+    assert results.as_json()["next_month_speedups"] == [4.0]
 
 
 def test_the_history_micro_benchmark_measures_each_step_against_its_reference(
