@@ -204,6 +204,13 @@ def next_month_speedups(results: Results) -> list[float]:
     return [a.wall_s / b.wall_s for a, b in results.next_month if a.exit_code == 0 and b.exit_code == 0]
 
 
+def _speedup_line(what: str, speedups: list[float]) -> str:
+    """The median speed-up of the rounds, with their range when there are several."""
+    value = spread(speedups)
+    rounds = f" (median of {len(speedups)}; {value.low:.2f}–{value.high:.2f}×)" if len(speedups) > 1 else ""
+    return f"\nSpeed-up {what}: {value.median:.2f}×{rounds}."
+
+
 def _fmt(s: Spread, digits: int = 1) -> str:
     return f"{s.median:.{digits}f} ({s.low:.{digits}f}–{s.high:.{digits}f})"
 
@@ -348,9 +355,7 @@ def render_markdown(results: Results) -> str:
                     f"| {number} | {run.label} | {run.pages:,} | {run.requests:,} | {run.wall_s:.2f} | "
                     f"{run.cpu_s:.2f} | {run.peak_rss_mb:.1f} | {speedup} |"
                 )
-        value = spread(incremental_speedups(results))
-        rounds = f" (median of {len(pairs)}; {value.low:.2f}–{value.high:.2f}×)" if len(pairs) > 1 else ""
-        lines.append(f"\nSpeed-up of the second run: {value.median:.2f}×{rounds}.")
+        lines.append(_speedup_line("of the second run", incremental_speedups(results)))
     months = [(a, b) for a, b in results.next_month if a.exit_code == 0 and b.exit_code == 0]
     if months:
         lines += [
@@ -366,9 +371,7 @@ def render_markdown(results: Results) -> str:
                 f"| {number} | {later.pages:,} | {later.requests:,} | {later.wall_s:.2f} | {later.cpu_s:.2f} | "
                 f"{later.peak_rss_mb:.1f} | {first.wall_s / later.wall_s:.2f}× |"
             )
-        value = spread(next_month_speedups(results))
-        rounds = f" (median of {len(months)}; {value.low:.2f}–{value.high:.2f}×)" if len(months) > 1 else ""
-        lines.append(f"\nSpeed-up a month later: {value.median:.2f}×{rounds}.")
+        lines.append(_speedup_line("a month later", next_month_speedups(results)))
     if results.profile:
         lines += ["", "## Profile (py-spy, one auditor full run)", "", results.profile]
     return "\n".join(lines) + "\n"
