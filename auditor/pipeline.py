@@ -136,9 +136,19 @@ async def audit(
 
     The sites start longest first (see :func:`crawl_weight`), as many at once as the process crawls.
     """
+    return await _audit(registry, rules, options, observer, crawl_weight(options))
+
+
+async def _audit(
+    registry: Registry,
+    rules: RuleSet,
+    options: AuditOptions,
+    observer: AuditObserver | None,
+    weight: Callable[[Agency], int],
+) -> AuditRun:
+    """:func:`audit`, with the weights already read (``_audit_in_workers`` has them: one read of the counts)."""
     from .siteaudit import audit_agencies
 
-    weight = crawl_weight(options)
     cache = _open_cache(registry, rules, options)
     longest_first = sorted(registry.agencies, key=lambda a: (-weight(a), a.id))
     share = await audit_agencies(longest_first, rules, options, observer, cache)
@@ -218,7 +228,7 @@ def _audit_in_workers(
     processes = len(partition(registry.agencies, options.workers, weight))
     if processes <= 1:
         discard_prestarted()  # one group: this process audits it alone
-        return _run_quietly(audit(registry, rules, options, observer)), None
+        return _run_quietly(_audit(registry, rules, options, observer, weight)), None
     cache = _open_cache(registry, rules, options)
     per_worker = max(1, -(-options.settings.global_concurrency // processes))
     share_options = replace(options, settings=replace(options.settings, global_concurrency=per_worker))
